@@ -1,0 +1,37 @@
+// Internal errors: one class, a stable string code per failure, the cause chained.
+// Codes never change meaning once released; scripts and tests match on them, not on messages.
+// At the wire edge these map to Kafka error codes (see kafka-error.ts).
+
+export const SamsaErrorCodes = {
+  SAMSA_ERR_DECODE_TRUNCATED: 'A buffer ended before the value being decoded was complete',
+  SAMSA_ERR_DECODE_INVALID_LENGTH:
+    'A decoded length or count was negative or larger than the bytes left',
+  SAMSA_ERR_DECODE_INVALID_VARINT: 'A varint ran past its maximum length',
+  SAMSA_ERR_DECODE_INVALID_VALUE: 'A decoded value is outside what its field allows',
+  SAMSA_ERR_UNSUPPORTED_VERSION: 'A message version is outside the range its spec defines',
+  SAMSA_ERR_ENCODE_FIELD_NOT_IN_VERSION:
+    'A non-default value was set on a field the target version lacks',
+  SAMSA_ERR_ENCODE_INVALID_VALUE: 'A value cannot be encoded in its field',
+  SAMSA_ERR_RECORD_BATCH_CORRUPT: 'A record batch failed its CRC or its layout is inconsistent',
+  SAMSA_ERR_RECORD_BATCH_UNSUPPORTED_MAGIC:
+    'A record batch uses a message format other than magic 2',
+  SAMSA_ERR_COMPRESSION_UNSUPPORTED: 'A compression codec id is not one Kafka defines',
+  SAMSA_ERR_COMPRESSION_CORRUPT: 'Compressed data could not be decompressed',
+  SAMSA_ERR_COMPRESSION_TOO_LARGE: 'Decompressed data would exceed the allowed size',
+} as const;
+
+export type SamsaErrorCode = keyof typeof SamsaErrorCodes;
+
+export class SamsaError extends Error {
+  readonly code: SamsaErrorCode;
+
+  constructor(code: SamsaErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SamsaError';
+    this.code = code;
+  }
+}
+
+export function isSamsaError(err: unknown, code?: SamsaErrorCode): err is SamsaError {
+  return err instanceof SamsaError && (code === undefined || err.code === code);
+}

@@ -1,0 +1,2 @@
+export { Reader, type TaggedField } from './reader.js';
+export { Writer } from './writer.js';
