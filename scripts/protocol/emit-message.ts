@@ -123,19 +123,24 @@ export function defaultExpr(f: FieldSpec): string {
   }
 }
 
+/** A condition that is true when `value` equals the field's default. */
+function isDefaultCond(f: FieldSpec, value: string): string {
+  const d = defaultExpr(f);
+  if (d === 'null') return `${value} === null`;
+  const t = f.type;
+  if (t.kind === 'array' || (t.kind === 'primitive' && (t.name === 'bytes' || t.name === 'records'))) {
+    return `(${value} !== null && ${value}.length === 0)`;
+  }
+  if (t.kind === 'struct') {
+    const check = `isDefault${t.struct.tsName}(${value})`;
+    return f.nullableVersions === null ? check : `(${value} !== null && ${check})`;
+  }
+  return `${value} === ${d}`;
+}
+
 /** A condition that is true when `value` differs from the field's default. */
 function notDefaultCond(f: FieldSpec, value: string): string {
-  const d = defaultExpr(f);
-  if (d === 'null') return `${value} !== null`;
-  const t = f.type;
-  if (
-    t.kind === 'array' ||
-    (t.kind === 'primitive' && (t.name === 'bytes' || t.name === 'records'))
-  ) {
-    return `(${value} === null || ${value}.length !== 0)`;
-  }
-  if (t.kind === 'struct') return `!isDeepStrictEqual(${value}, ${d})`;
-  return `${value} !== ${d}`;
+  return `!(${isDefaultCond(f, value)})`;
 }
 
 interface Ctx {
@@ -167,6 +172,7 @@ export class MessageEmitter {
     const range = spec.validVersions;
     for (const struct of spec.structs) this.#emitType(struct);
     for (const struct of spec.structs) this.#emitDefault(struct);
+    for (const struct of spec.structs) this.#emitIsDefault(struct);
     for (const struct of spec.structs) this.#emitReader(spec, struct, range);
     for (const struct of spec.structs) this.#emitWriter(spec, struct, range);
     const { min, max } = range;
@@ -210,6 +216,16 @@ export class MessageEmitter {
     this.#out('  return {');
     for (const f of struct.fields) this.#out(`    ${f.prop}: ${defaultExpr(f)},`);
     this.#out('  };');
+    this.#out('}');
+    this.#out();
+  }
+
+  /** Field-by-field default check: tagged fields are written only when not default. */
+  #emitIsDefault(struct: StructSpec): void {
+    this.#out(`function isDefault${struct.tsName}(m: ${struct.tsName}): boolean {`);
+    const conds = struct.fields.map((f) => isDefaultCond(f, `m.${f.prop}`));
+    conds.push('m._unknownTaggedFields === undefined');
+    this.#out(`  return (\n    ${conds.join(' &&\n    ')}\n  );`);
     this.#out('}');
     this.#out();
   }
@@ -501,9 +517,7 @@ export class MessageEmitter {
       if (tagged.length === 0) {
         this.#out('    w.writeTaggedFields(m._unknownTaggedFields ?? NO_TAGGED_FIELDS);');
       } else {
-        this.#out(
-          '    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];',
-        );
+        this.#out('    let tagged: TaggedField[] | undefined;');
         for (const f of tagged) {
           const present = versionCond(intersect(f.taggedVersions, f.versions ?? range), range);
           if (present === 'false') continue;
@@ -511,7 +525,7 @@ export class MessageEmitter {
           const ctx: Ctx = { range: fieldRange, flexible: 'true', io: 't' };
           const guard = present === 'true' ? '' : `${present} && `;
           this.#out(`    if (${guard}${notDefaultCond(f, `m.${f.prop}`)}) {`);
-          this.#out(`      tagged.push(encodeTaggedField(${f.tag}, (t) => {`);
+          this.#out(`      (tagged ??= []).push(encodeTaggedField(${f.tag}, (t) => {`);
           this.#writeValue(
             `m.${f.prop}`,
             f,
@@ -523,7 +537,8 @@ export class MessageEmitter {
           this.#out('      }));');
           this.#out('    }');
         }
-        this.#out('    w.writeTaggedFields(tagged);');
+        this.#out('    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);');
+        this.#out('    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);');
       }
       this.#out('  }');
     }

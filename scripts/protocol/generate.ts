@@ -65,7 +65,6 @@ function emitFile(file: GeneratedFile): string {
     `  NO_TAGGED_FIELDS,`,
     `  encodeTaggedField,`,
     `  fieldNotInVersion,`,
-    `  isDeepStrictEqual,`,
     `  nullInVersion,`,
     `  nullNotEncodable,`,
     `  unsupportedVersion,`,

@@ -4,8 +4,6 @@ import { SamsaError } from '../errors/samsa-error.js';
 import type { TaggedField } from './primitives/reader.js';
 import { Writer } from './primitives/writer.js';
 
-export { isDeepStrictEqual } from 'node:util';
-
 export const EMPTY_BYTES: Buffer = Buffer.alloc(0);
 export const NO_TAGGED_FIELDS: readonly TaggedField[] = Object.freeze([]);
 

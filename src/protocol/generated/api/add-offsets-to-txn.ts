@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -33,6 +32,16 @@ export function defaultAddOffsetsToTxnRequest(): AddOffsetsToTxnRequest {
     producerEpoch: 0,
     groupId: "",
   };
+}
+
+function isDefaultAddOffsetsToTxnRequest(m: AddOffsetsToTxnRequest): boolean {
+  return (
+    m.transactionalId === "" &&
+    m.producerId === 0n &&
+    m.producerEpoch === 0 &&
+    m.groupId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAddOffsetsToTxnRequest(r: Reader, v: number): AddOffsetsToTxnRequest {
@@ -100,6 +109,14 @@ export function defaultAddOffsetsToTxnResponse(): AddOffsetsToTxnResponse {
     throttleTimeMs: 0,
     errorCode: 0,
   };
+}
+
+function isDefaultAddOffsetsToTxnResponse(m: AddOffsetsToTxnResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAddOffsetsToTxnResponse(r: Reader, v: number): AddOffsetsToTxnResponse {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -77,6 +76,36 @@ export function defaultAddPartitionsToTxnRequest(): AddPartitionsToTxnRequest {
     v3AndBelowProducerEpoch: 0,
     v3AndBelowTopics: [],
   };
+}
+
+function isDefaultAddPartitionsToTxnRequestAddPartitionsToTxnTopic(m: AddPartitionsToTxnRequestAddPartitionsToTxnTopic): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(m: AddPartitionsToTxnRequestAddPartitionsToTxnTransaction): boolean {
+  return (
+    m.transactionalId === "" &&
+    m.producerId === 0n &&
+    m.producerEpoch === 0 &&
+    m.verifyOnly === false &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAddPartitionsToTxnRequest(m: AddPartitionsToTxnRequest): boolean {
+  return (
+    (m.transactions !== null && m.transactions.length === 0) &&
+    m.v3AndBelowTransactionalId === "" &&
+    m.v3AndBelowProducerId === 0n &&
+    m.v3AndBelowProducerEpoch === 0 &&
+    (m.v3AndBelowTopics !== null && m.v3AndBelowTopics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r: Reader, v: number): AddPartitionsToTxnRequestAddPartitionsToTxnTopic {
@@ -230,31 +259,31 @@ function writeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(w: Writer, v: num
 
 function writeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w: Writer, v: number, m: AddPartitionsToTxnRequestAddPartitionsToTxnTransaction): void {
   const flexible = v >= 3;
-  if (!(v >= 4) && m.transactionalId !== "") {
+  if (!(v >= 4) && !(m.transactionalId === "")) {
     throw fieldNotInVersion('AddPartitionsToTxnRequestAddPartitionsToTxnTransaction.transactionalId', v);
   }
   if (v >= 4) {
     (flexible ? w.writeCompactString(m.transactionalId) : w.writeString(m.transactionalId));
   }
-  if (!(v >= 4) && m.producerId !== 0n) {
+  if (!(v >= 4) && !(m.producerId === 0n)) {
     throw fieldNotInVersion('AddPartitionsToTxnRequestAddPartitionsToTxnTransaction.producerId', v);
   }
   if (v >= 4) {
     w.writeInt64(m.producerId);
   }
-  if (!(v >= 4) && m.producerEpoch !== 0) {
+  if (!(v >= 4) && !(m.producerEpoch === 0)) {
     throw fieldNotInVersion('AddPartitionsToTxnRequestAddPartitionsToTxnTransaction.producerEpoch', v);
   }
   if (v >= 4) {
     w.writeInt16(m.producerEpoch);
   }
-  if (!(v >= 4) && m.verifyOnly !== false) {
+  if (!(v >= 4) && !(m.verifyOnly === false)) {
     throw fieldNotInVersion('AddPartitionsToTxnRequestAddPartitionsToTxnTransaction.verifyOnly', v);
   }
   if (v >= 4) {
     w.writeBool(m.verifyOnly);
   }
-  if (!(v >= 4) && (m.topics === null || m.topics.length !== 0)) {
+  if (!(v >= 4) && !((m.topics !== null && m.topics.length === 0))) {
     throw fieldNotInVersion('AddPartitionsToTxnRequestAddPartitionsToTxnTransaction.topics', v);
   }
   if (v >= 4) {
@@ -271,7 +300,7 @@ function writeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w: Writer, 
 
 function writeAddPartitionsToTxnRequest(w: Writer, v: number, m: AddPartitionsToTxnRequest): void {
   const flexible = v >= 3;
-  if (!(v >= 4) && (m.transactions === null || m.transactions.length !== 0)) {
+  if (!(v >= 4) && !((m.transactions !== null && m.transactions.length === 0))) {
     throw fieldNotInVersion('AddPartitionsToTxnRequest.transactions', v);
   }
   if (v >= 4) {
@@ -281,25 +310,25 @@ function writeAddPartitionsToTxnRequest(w: Writer, v: number, m: AddPartitionsTo
       for (const e of a) writeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w, v, e);
     }
   }
-  if (!(v <= 3) && m.v3AndBelowTransactionalId !== "") {
+  if (!(v <= 3) && !(m.v3AndBelowTransactionalId === "")) {
     throw fieldNotInVersion('AddPartitionsToTxnRequest.v3AndBelowTransactionalId', v);
   }
   if (v <= 3) {
     (flexible ? w.writeCompactString(m.v3AndBelowTransactionalId) : w.writeString(m.v3AndBelowTransactionalId));
   }
-  if (!(v <= 3) && m.v3AndBelowProducerId !== 0n) {
+  if (!(v <= 3) && !(m.v3AndBelowProducerId === 0n)) {
     throw fieldNotInVersion('AddPartitionsToTxnRequest.v3AndBelowProducerId', v);
   }
   if (v <= 3) {
     w.writeInt64(m.v3AndBelowProducerId);
   }
-  if (!(v <= 3) && m.v3AndBelowProducerEpoch !== 0) {
+  if (!(v <= 3) && !(m.v3AndBelowProducerEpoch === 0)) {
     throw fieldNotInVersion('AddPartitionsToTxnRequest.v3AndBelowProducerEpoch', v);
   }
   if (v <= 3) {
     w.writeInt16(m.v3AndBelowProducerEpoch);
   }
-  if (!(v <= 3) && (m.v3AndBelowTopics === null || m.v3AndBelowTopics.length !== 0)) {
+  if (!(v <= 3) && !((m.v3AndBelowTopics !== null && m.v3AndBelowTopics.length === 0))) {
     throw fieldNotInVersion('AddPartitionsToTxnRequest.v3AndBelowTopics', v);
   }
   if (v <= 3) {
@@ -394,6 +423,40 @@ export function defaultAddPartitionsToTxnResponse(): AddPartitionsToTxnResponse 
     resultsByTransaction: [],
     resultsByTopicV3AndBelow: [],
   };
+}
+
+function isDefaultAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(m: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.partitionErrorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(m: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult): boolean {
+  return (
+    m.name === "" &&
+    (m.resultsByPartition !== null && m.resultsByPartition.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAddPartitionsToTxnResponseAddPartitionsToTxnResult(m: AddPartitionsToTxnResponseAddPartitionsToTxnResult): boolean {
+  return (
+    m.transactionalId === "" &&
+    (m.topicResults !== null && m.topicResults.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAddPartitionsToTxnResponse(m: AddPartitionsToTxnResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    (m.resultsByTransaction !== null && m.resultsByTransaction.length === 0) &&
+    (m.resultsByTopicV3AndBelow !== null && m.resultsByTopicV3AndBelow.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(r: Reader, v: number): AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult {
@@ -556,13 +619,13 @@ function writeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w: Writer,
 
 function writeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w: Writer, v: number, m: AddPartitionsToTxnResponseAddPartitionsToTxnResult): void {
   const flexible = v >= 3;
-  if (!(v >= 4) && m.transactionalId !== "") {
+  if (!(v >= 4) && !(m.transactionalId === "")) {
     throw fieldNotInVersion('AddPartitionsToTxnResponseAddPartitionsToTxnResult.transactionalId', v);
   }
   if (v >= 4) {
     (flexible ? w.writeCompactString(m.transactionalId) : w.writeString(m.transactionalId));
   }
-  if (!(v >= 4) && (m.topicResults === null || m.topicResults.length !== 0)) {
+  if (!(v >= 4) && !((m.topicResults !== null && m.topicResults.length === 0))) {
     throw fieldNotInVersion('AddPartitionsToTxnResponseAddPartitionsToTxnResult.topicResults', v);
   }
   if (v >= 4) {
@@ -583,7 +646,7 @@ function writeAddPartitionsToTxnResponse(w: Writer, v: number, m: AddPartitionsT
   if (v >= 4) {
     w.writeInt16(m.errorCode);
   }
-  if (!(v >= 4) && (m.resultsByTransaction === null || m.resultsByTransaction.length !== 0)) {
+  if (!(v >= 4) && !((m.resultsByTransaction !== null && m.resultsByTransaction.length === 0))) {
     throw fieldNotInVersion('AddPartitionsToTxnResponse.resultsByTransaction', v);
   }
   if (v >= 4) {
@@ -593,7 +656,7 @@ function writeAddPartitionsToTxnResponse(w: Writer, v: number, m: AddPartitionsT
       for (const e of a) writeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w, v, e);
     }
   }
-  if (!(v <= 3) && (m.resultsByTopicV3AndBelow === null || m.resultsByTopicV3AndBelow.length !== 0)) {
+  if (!(v <= 3) && !((m.resultsByTopicV3AndBelow !== null && m.resultsByTopicV3AndBelow.length === 0))) {
     throw fieldNotInVersion('AddPartitionsToTxnResponse.resultsByTopicV3AndBelow', v);
   }
   if (v <= 3) {

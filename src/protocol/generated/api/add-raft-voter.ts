@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -53,6 +52,26 @@ export function defaultAddRaftVoterRequest(): AddRaftVoterRequest {
     voterDirectoryId: "AAAAAAAAAAAAAAAAAAAAAA",
     listeners: [],
   };
+}
+
+function isDefaultAddRaftVoterRequestListener(m: AddRaftVoterRequestListener): boolean {
+  return (
+    m.name === "" &&
+    m.host === "" &&
+    m.port === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAddRaftVoterRequest(m: AddRaftVoterRequest): boolean {
+  return (
+    m.clusterId === "" &&
+    m.timeoutMs === 0 &&
+    m.voterId === 0 &&
+    m.voterDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.listeners !== null && m.listeners.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAddRaftVoterRequestListener(r: Reader, v: number): AddRaftVoterRequestListener {
@@ -170,6 +189,15 @@ export function defaultAddRaftVoterResponse(): AddRaftVoterResponse {
     errorCode: 0,
     errorMessage: "",
   };
+}
+
+function isDefaultAddRaftVoterResponse(m: AddRaftVoterResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAddRaftVoterResponse(r: Reader, v: number): AddRaftVoterResponse {

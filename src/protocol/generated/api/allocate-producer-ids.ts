@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultAllocateProducerIdsRequest(): AllocateProducerIdsRequest 
     brokerId: 0,
     brokerEpoch: -1n,
   };
+}
+
+function isDefaultAllocateProducerIdsRequest(m: AllocateProducerIdsRequest): boolean {
+  return (
+    m.brokerId === 0 &&
+    m.brokerEpoch === -1n &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAllocateProducerIdsRequest(r: Reader, v: number): AllocateProducerIdsRequest {
@@ -90,6 +97,16 @@ export function defaultAllocateProducerIdsResponse(): AllocateProducerIdsRespons
     producerIdStart: 0n,
     producerIdLen: 0,
   };
+}
+
+function isDefaultAllocateProducerIdsResponse(m: AllocateProducerIdsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.producerIdStart === 0n &&
+    m.producerIdLen === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAllocateProducerIdsResponse(r: Reader, v: number): AllocateProducerIdsResponse {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -78,6 +77,39 @@ export function defaultAlterClientQuotasRequest(): AlterClientQuotasRequest {
     entries: [],
     validateOnly: false,
   };
+}
+
+function isDefaultAlterClientQuotasRequestEntityData(m: AlterClientQuotasRequestEntityData): boolean {
+  return (
+    m.entityType === "" &&
+    m.entityName === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterClientQuotasRequestOpData(m: AlterClientQuotasRequestOpData): boolean {
+  return (
+    m.key === "" &&
+    m.value === 0 &&
+    m.remove === false &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterClientQuotasRequestEntryData(m: AlterClientQuotasRequestEntryData): boolean {
+  return (
+    (m.entity !== null && m.entity.length === 0) &&
+    (m.ops !== null && m.ops.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterClientQuotasRequest(m: AlterClientQuotasRequest): boolean {
+  return (
+    (m.entries !== null && m.entries.length === 0) &&
+    m.validateOnly === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAlterClientQuotasRequestEntityData(r: Reader, v: number): AlterClientQuotasRequestEntityData {
@@ -305,6 +337,31 @@ export function defaultAlterClientQuotasResponse(): AlterClientQuotasResponse {
     throttleTimeMs: 0,
     entries: [],
   };
+}
+
+function isDefaultAlterClientQuotasResponseEntityData(m: AlterClientQuotasResponseEntityData): boolean {
+  return (
+    m.entityType === "" &&
+    m.entityName === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterClientQuotasResponseEntryData(m: AlterClientQuotasResponseEntryData): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    (m.entity !== null && m.entity.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterClientQuotasResponse(m: AlterClientQuotasResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.entries !== null && m.entries.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAlterClientQuotasResponseEntityData(r: Reader, v: number): AlterClientQuotasResponseEntityData {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -62,6 +61,31 @@ export function defaultAlterConfigsRequest(): AlterConfigsRequest {
     resources: [],
     validateOnly: false,
   };
+}
+
+function isDefaultAlterConfigsRequestAlterableConfig(m: AlterConfigsRequestAlterableConfig): boolean {
+  return (
+    m.name === "" &&
+    m.value === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterConfigsRequestAlterConfigsResource(m: AlterConfigsRequestAlterConfigsResource): boolean {
+  return (
+    m.resourceType === 0 &&
+    m.resourceName === "" &&
+    (m.configs !== null && m.configs.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterConfigsRequest(m: AlterConfigsRequest): boolean {
+  return (
+    (m.resources !== null && m.resources.length === 0) &&
+    m.validateOnly === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAlterConfigsRequestAlterableConfig(r: Reader, v: number): AlterConfigsRequestAlterableConfig {
@@ -233,6 +257,24 @@ export function defaultAlterConfigsResponse(): AlterConfigsResponse {
     throttleTimeMs: 0,
     responses: [],
   };
+}
+
+function isDefaultAlterConfigsResponseAlterConfigsResourceResponse(m: AlterConfigsResponseAlterConfigsResourceResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m.resourceType === 0 &&
+    m.resourceName === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterConfigsResponse(m: AlterConfigsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.responses !== null && m.responses.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAlterConfigsResponseAlterConfigsResourceResponse(r: Reader, v: number): AlterConfigsResponseAlterConfigsResourceResponse {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -59,6 +58,30 @@ export function defaultAlterPartitionReassignmentsRequest(): AlterPartitionReass
     timeoutMs: 60000,
     topics: [],
   };
+}
+
+function isDefaultAlterPartitionReassignmentsRequestReassignablePartition(m: AlterPartitionReassignmentsRequestReassignablePartition): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.replicas === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterPartitionReassignmentsRequestReassignableTopic(m: AlterPartitionReassignmentsRequestReassignableTopic): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterPartitionReassignmentsRequest(m: AlterPartitionReassignmentsRequest): boolean {
+  return (
+    m.timeoutMs === 60000 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAlterPartitionReassignmentsRequestReassignablePartition(r: Reader, v: number): AlterPartitionReassignmentsRequestReassignablePartition {
@@ -252,6 +275,33 @@ export function defaultAlterPartitionReassignmentsResponse(): AlterPartitionReas
     errorMessage: "",
     responses: [],
   };
+}
+
+function isDefaultAlterPartitionReassignmentsResponseReassignablePartitionResponse(m: AlterPartitionReassignmentsResponseReassignablePartitionResponse): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterPartitionReassignmentsResponseReassignableTopicResponse(m: AlterPartitionReassignmentsResponseReassignableTopicResponse): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterPartitionReassignmentsResponse(m: AlterPartitionReassignmentsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    (m.responses !== null && m.responses.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAlterPartitionReassignmentsResponseReassignablePartitionResponse(r: Reader, v: number): AlterPartitionReassignmentsResponseReassignablePartitionResponse {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -90,6 +89,44 @@ export function defaultAlterPartitionRequest(): AlterPartitionRequest {
     brokerEpoch: -1n,
     topics: [],
   };
+}
+
+function isDefaultAlterPartitionRequestBrokerState(m: AlterPartitionRequestBrokerState): boolean {
+  return (
+    m.brokerId === 0 &&
+    m.brokerEpoch === -1n &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterPartitionRequestPartitionData(m: AlterPartitionRequestPartitionData): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.leaderEpoch === 0 &&
+    (m.newIsr !== null && m.newIsr.length === 0) &&
+    (m.newIsrWithEpochs !== null && m.newIsrWithEpochs.length === 0) &&
+    m.leaderRecoveryState === 0 &&
+    m.partitionEpoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterPartitionRequestTopicData(m: AlterPartitionRequestTopicData): boolean {
+  return (
+    m.topicName === "" &&
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterPartitionRequest(m: AlterPartitionRequest): boolean {
+  return (
+    m.brokerId === 0 &&
+    m.brokerEpoch === -1n &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAlterPartitionRequestBrokerState(r: Reader, v: number): AlterPartitionRequestBrokerState {
@@ -241,13 +278,13 @@ function readAlterPartitionRequest(r: Reader, v: number): AlterPartitionRequest 
 }
 
 function writeAlterPartitionRequestBrokerState(w: Writer, v: number, m: AlterPartitionRequestBrokerState): void {
-  if (!(v === 3) && m.brokerId !== 0) {
+  if (!(v === 3) && !(m.brokerId === 0)) {
     throw fieldNotInVersion('AlterPartitionRequestBrokerState.brokerId', v);
   }
   if (v === 3) {
     w.writeInt32(m.brokerId);
   }
-  if (!(v === 3) && m.brokerEpoch !== -1n) {
+  if (!(v === 3) && !(m.brokerEpoch === -1n)) {
     throw fieldNotInVersion('AlterPartitionRequestBrokerState.brokerEpoch', v);
   }
   if (v === 3) {
@@ -261,7 +298,7 @@ function writeAlterPartitionRequestBrokerState(w: Writer, v: number, m: AlterPar
 function writeAlterPartitionRequestPartitionData(w: Writer, v: number, m: AlterPartitionRequestPartitionData): void {
   w.writeInt32(m.partitionIndex);
   w.writeInt32(m.leaderEpoch);
-  if (!(v <= 2) && (m.newIsr === null || m.newIsr.length !== 0)) {
+  if (!(v <= 2) && !((m.newIsr !== null && m.newIsr.length === 0))) {
     throw fieldNotInVersion('AlterPartitionRequestPartitionData.newIsr', v);
   }
   if (v <= 2) {
@@ -271,7 +308,7 @@ function writeAlterPartitionRequestPartitionData(w: Writer, v: number, m: AlterP
       for (const e of a) w.writeInt32(e);
     }
   }
-  if (!(v === 3) && (m.newIsrWithEpochs === null || m.newIsrWithEpochs.length !== 0)) {
+  if (!(v === 3) && !((m.newIsrWithEpochs !== null && m.newIsrWithEpochs.length === 0))) {
     throw fieldNotInVersion('AlterPartitionRequestPartitionData.newIsrWithEpochs', v);
   }
   if (v === 3) {
@@ -281,7 +318,7 @@ function writeAlterPartitionRequestPartitionData(w: Writer, v: number, m: AlterP
       for (const e of a) writeAlterPartitionRequestBrokerState(w, v, e);
     }
   }
-  if (!(v >= 1) && m.leaderRecoveryState !== 0) {
+  if (!(v >= 1) && !(m.leaderRecoveryState === 0)) {
     throw fieldNotInVersion('AlterPartitionRequestPartitionData.leaderRecoveryState', v);
   }
   if (v >= 1) {
@@ -400,6 +437,37 @@ export function defaultAlterPartitionResponse(): AlterPartitionResponse {
     errorCode: 0,
     topics: [],
   };
+}
+
+function isDefaultAlterPartitionResponsePartitionData(m: AlterPartitionResponsePartitionData): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m.leaderId === 0 &&
+    m.leaderEpoch === 0 &&
+    (m.isr !== null && m.isr.length === 0) &&
+    m.leaderRecoveryState === 0 &&
+    m.partitionEpoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterPartitionResponseTopicData(m: AlterPartitionResponseTopicData): boolean {
+  return (
+    m.topicName === "" &&
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterPartitionResponse(m: AlterPartitionResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAlterPartitionResponsePartitionData(r: Reader, v: number): AlterPartitionResponsePartitionData {

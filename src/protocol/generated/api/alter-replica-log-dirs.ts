@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -56,6 +55,29 @@ export function defaultAlterReplicaLogDirsRequest(): AlterReplicaLogDirsRequest 
   return {
     dirs: [],
   };
+}
+
+function isDefaultAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(m: AlterReplicaLogDirsRequestAlterReplicaLogDirTopic): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterReplicaLogDirsRequestAlterReplicaLogDir(m: AlterReplicaLogDirsRequestAlterReplicaLogDir): boolean {
+  return (
+    m.path === "" &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterReplicaLogDirsRequest(m: AlterReplicaLogDirsRequest): boolean {
+  return (
+    (m.dirs !== null && m.dirs.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(r: Reader, v: number): AlterReplicaLogDirsRequestAlterReplicaLogDirTopic {
@@ -241,6 +263,30 @@ export function defaultAlterReplicaLogDirsResponse(): AlterReplicaLogDirsRespons
     throttleTimeMs: 0,
     results: [],
   };
+}
+
+function isDefaultAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(m: AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(m: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult): boolean {
+  return (
+    m.topicName === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterReplicaLogDirsResponse(m: AlterReplicaLogDirsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.results !== null && m.results.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(r: Reader, v: number): AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult {

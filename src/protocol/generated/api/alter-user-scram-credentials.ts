@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -68,6 +67,33 @@ export function defaultAlterUserScramCredentialsRequest(): AlterUserScramCredent
     deletions: [],
     upsertions: [],
   };
+}
+
+function isDefaultAlterUserScramCredentialsRequestScramCredentialDeletion(m: AlterUserScramCredentialsRequestScramCredentialDeletion): boolean {
+  return (
+    m.name === "" &&
+    m.mechanism === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterUserScramCredentialsRequestScramCredentialUpsertion(m: AlterUserScramCredentialsRequestScramCredentialUpsertion): boolean {
+  return (
+    m.name === "" &&
+    m.mechanism === 0 &&
+    m.iterations === 0 &&
+    (m.salt !== null && m.salt.length === 0) &&
+    (m.saltedPassword !== null && m.saltedPassword.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterUserScramCredentialsRequest(m: AlterUserScramCredentialsRequest): boolean {
+  return (
+    (m.deletions !== null && m.deletions.length === 0) &&
+    (m.upsertions !== null && m.upsertions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAlterUserScramCredentialsRequestScramCredentialDeletion(r: Reader, v: number): AlterUserScramCredentialsRequestScramCredentialDeletion {
@@ -238,6 +264,23 @@ export function defaultAlterUserScramCredentialsResponse(): AlterUserScramCreden
     throttleTimeMs: 0,
     results: [],
   };
+}
+
+function isDefaultAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(m: AlterUserScramCredentialsResponseAlterUserScramCredentialsResult): boolean {
+  return (
+    m.user === "" &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAlterUserScramCredentialsResponse(m: AlterUserScramCredentialsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.results !== null && m.results.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(r: Reader, v: number): AlterUserScramCredentialsResponseAlterUserScramCredentialsResult {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultApiVersionsRequest(): ApiVersionsRequest {
     clientSoftwareName: "",
     clientSoftwareVersion: "",
   };
+}
+
+function isDefaultApiVersionsRequest(m: ApiVersionsRequest): boolean {
+  return (
+    m.clientSoftwareName === "" &&
+    m.clientSoftwareVersion === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readApiVersionsRequest(r: Reader, v: number): ApiVersionsRequest {
@@ -166,6 +173,46 @@ export function defaultApiVersionsResponse(): ApiVersionsResponse {
     finalizedFeatures: [],
     zkMigrationReady: false,
   };
+}
+
+function isDefaultApiVersionsResponseApiVersion(m: ApiVersionsResponseApiVersion): boolean {
+  return (
+    m.apiKey === 0 &&
+    m.minVersion === 0 &&
+    m.maxVersion === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultApiVersionsResponseSupportedFeatureKey(m: ApiVersionsResponseSupportedFeatureKey): boolean {
+  return (
+    m.name === "" &&
+    m.minVersion === 0 &&
+    m.maxVersion === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultApiVersionsResponseFinalizedFeatureKey(m: ApiVersionsResponseFinalizedFeatureKey): boolean {
+  return (
+    m.name === "" &&
+    m.maxVersionLevel === 0 &&
+    m.minVersionLevel === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultApiVersionsResponse(m: ApiVersionsResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    (m.apiKeys !== null && m.apiKeys.length === 0) &&
+    m.throttleTimeMs === 0 &&
+    (m.supportedFeatures !== null && m.supportedFeatures.length === 0) &&
+    m.finalizedFeaturesEpoch === -1n &&
+    (m.finalizedFeatures !== null && m.finalizedFeatures.length === 0) &&
+    m.zkMigrationReady === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readApiVersionsResponseApiVersion(r: Reader, v: number): ApiVersionsResponseApiVersion {
@@ -348,19 +395,19 @@ function writeApiVersionsResponseApiVersion(w: Writer, v: number, m: ApiVersions
 
 function writeApiVersionsResponseSupportedFeatureKey(w: Writer, v: number, m: ApiVersionsResponseSupportedFeatureKey): void {
   const flexible = v >= 3;
-  if (!(v >= 3) && m.name !== "") {
+  if (!(v >= 3) && !(m.name === "")) {
     throw fieldNotInVersion('ApiVersionsResponseSupportedFeatureKey.name', v);
   }
   if (v >= 3) {
     (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   }
-  if (!(v >= 3) && m.minVersion !== 0) {
+  if (!(v >= 3) && !(m.minVersion === 0)) {
     throw fieldNotInVersion('ApiVersionsResponseSupportedFeatureKey.minVersion', v);
   }
   if (v >= 3) {
     w.writeInt16(m.minVersion);
   }
-  if (!(v >= 3) && m.maxVersion !== 0) {
+  if (!(v >= 3) && !(m.maxVersion === 0)) {
     throw fieldNotInVersion('ApiVersionsResponseSupportedFeatureKey.maxVersion', v);
   }
   if (v >= 3) {
@@ -373,19 +420,19 @@ function writeApiVersionsResponseSupportedFeatureKey(w: Writer, v: number, m: Ap
 
 function writeApiVersionsResponseFinalizedFeatureKey(w: Writer, v: number, m: ApiVersionsResponseFinalizedFeatureKey): void {
   const flexible = v >= 3;
-  if (!(v >= 3) && m.name !== "") {
+  if (!(v >= 3) && !(m.name === "")) {
     throw fieldNotInVersion('ApiVersionsResponseFinalizedFeatureKey.name', v);
   }
   if (v >= 3) {
     (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   }
-  if (!(v >= 3) && m.maxVersionLevel !== 0) {
+  if (!(v >= 3) && !(m.maxVersionLevel === 0)) {
     throw fieldNotInVersion('ApiVersionsResponseFinalizedFeatureKey.maxVersionLevel', v);
   }
   if (v >= 3) {
     w.writeInt16(m.maxVersionLevel);
   }
-  if (!(v >= 3) && m.minVersionLevel !== 0) {
+  if (!(v >= 3) && !(m.minVersionLevel === 0)) {
     throw fieldNotInVersion('ApiVersionsResponseFinalizedFeatureKey.minVersionLevel', v);
   }
   if (v >= 3) {
@@ -408,9 +455,9 @@ function writeApiVersionsResponse(w: Writer, v: number, m: ApiVersionsResponse):
     w.writeInt32(m.throttleTimeMs);
   }
   if (flexible) {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v >= 3 && (m.supportedFeatures === null || m.supportedFeatures.length !== 0)) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v >= 3 && !((m.supportedFeatures !== null && m.supportedFeatures.length === 0))) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         {
           const a = m.supportedFeatures;
           t.writeCompactArrayCount(a.length);
@@ -418,13 +465,13 @@ function writeApiVersionsResponse(w: Writer, v: number, m: ApiVersionsResponse):
         }
       }));
     }
-    if (v >= 3 && m.finalizedFeaturesEpoch !== -1n) {
-      tagged.push(encodeTaggedField(1, (t) => {
+    if (v >= 3 && !(m.finalizedFeaturesEpoch === -1n)) {
+      (tagged ??= []).push(encodeTaggedField(1, (t) => {
         t.writeInt64(m.finalizedFeaturesEpoch);
       }));
     }
-    if (v >= 3 && (m.finalizedFeatures === null || m.finalizedFeatures.length !== 0)) {
-      tagged.push(encodeTaggedField(2, (t) => {
+    if (v >= 3 && !((m.finalizedFeatures !== null && m.finalizedFeatures.length === 0))) {
+      (tagged ??= []).push(encodeTaggedField(2, (t) => {
         {
           const a = m.finalizedFeatures;
           t.writeCompactArrayCount(a.length);
@@ -432,12 +479,13 @@ function writeApiVersionsResponse(w: Writer, v: number, m: ApiVersionsResponse):
         }
       }));
     }
-    if (v >= 3 && m.zkMigrationReady !== false) {
-      tagged.push(encodeTaggedField(3, (t) => {
+    if (v >= 3 && !(m.zkMigrationReady === false)) {
+      (tagged ??= []).push(encodeTaggedField(3, (t) => {
         t.writeBool(m.zkMigrationReady);
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -72,6 +71,38 @@ export function defaultAssignReplicasToDirsRequest(): AssignReplicasToDirsReques
     brokerEpoch: -1n,
     directories: [],
   };
+}
+
+function isDefaultAssignReplicasToDirsRequestPartitionData(m: AssignReplicasToDirsRequestPartitionData): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAssignReplicasToDirsRequestTopicData(m: AssignReplicasToDirsRequestTopicData): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAssignReplicasToDirsRequestDirectoryData(m: AssignReplicasToDirsRequestDirectoryData): boolean {
+  return (
+    m.id === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAssignReplicasToDirsRequest(m: AssignReplicasToDirsRequest): boolean {
+  return (
+    m.brokerId === 0 &&
+    m.brokerEpoch === -1n &&
+    (m.directories !== null && m.directories.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAssignReplicasToDirsRequestPartitionData(r: Reader, v: number): AssignReplicasToDirsRequestPartitionData {
@@ -300,6 +331,39 @@ export function defaultAssignReplicasToDirsResponse(): AssignReplicasToDirsRespo
     errorCode: 0,
     directories: [],
   };
+}
+
+function isDefaultAssignReplicasToDirsResponsePartitionData(m: AssignReplicasToDirsResponsePartitionData): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAssignReplicasToDirsResponseTopicData(m: AssignReplicasToDirsResponseTopicData): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAssignReplicasToDirsResponseDirectoryData(m: AssignReplicasToDirsResponseDirectoryData): boolean {
+  return (
+    m.id === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultAssignReplicasToDirsResponse(m: AssignReplicasToDirsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    (m.directories !== null && m.directories.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readAssignReplicasToDirsResponsePartitionData(r: Reader, v: number): AssignReplicasToDirsResponsePartitionData {

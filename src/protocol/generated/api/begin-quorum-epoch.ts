@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -87,6 +86,43 @@ export function defaultBeginQuorumEpochRequest(): BeginQuorumEpochRequest {
     topics: [],
     leaderEndpoints: [],
   };
+}
+
+function isDefaultBeginQuorumEpochRequestPartitionData(m: BeginQuorumEpochRequestPartitionData): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.voterDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.leaderId === 0 &&
+    m.leaderEpoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultBeginQuorumEpochRequestTopicData(m: BeginQuorumEpochRequestTopicData): boolean {
+  return (
+    m.topicName === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultBeginQuorumEpochRequestLeaderEndpoint(m: BeginQuorumEpochRequestLeaderEndpoint): boolean {
+  return (
+    m.name === "" &&
+    m.host === "" &&
+    m.port === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultBeginQuorumEpochRequest(m: BeginQuorumEpochRequest): boolean {
+  return (
+    m.clusterId === null &&
+    m.voterId === -1 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    (m.leaderEndpoints !== null && m.leaderEndpoints.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readBeginQuorumEpochRequestPartitionData(r: Reader, v: number): BeginQuorumEpochRequestPartitionData {
@@ -256,19 +292,19 @@ function writeBeginQuorumEpochRequestTopicData(w: Writer, v: number, m: BeginQuo
 
 function writeBeginQuorumEpochRequestLeaderEndpoint(w: Writer, v: number, m: BeginQuorumEpochRequestLeaderEndpoint): void {
   const flexible = v === 1;
-  if (!(v === 1) && m.name !== "") {
+  if (!(v === 1) && !(m.name === "")) {
     throw fieldNotInVersion('BeginQuorumEpochRequestLeaderEndpoint.name', v);
   }
   if (v === 1) {
     (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   }
-  if (!(v === 1) && m.host !== "") {
+  if (!(v === 1) && !(m.host === "")) {
     throw fieldNotInVersion('BeginQuorumEpochRequestLeaderEndpoint.host', v);
   }
   if (v === 1) {
     (flexible ? w.writeCompactString(m.host) : w.writeString(m.host));
   }
-  if (!(v === 1) && m.port !== 0) {
+  if (!(v === 1) && !(m.port === 0)) {
     throw fieldNotInVersion('BeginQuorumEpochRequestLeaderEndpoint.port', v);
   }
   if (v === 1) {
@@ -385,6 +421,42 @@ export function defaultBeginQuorumEpochResponse(): BeginQuorumEpochResponse {
     topics: [],
     nodeEndpoints: [],
   };
+}
+
+function isDefaultBeginQuorumEpochResponsePartitionData(m: BeginQuorumEpochResponsePartitionData): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m.leaderId === 0 &&
+    m.leaderEpoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultBeginQuorumEpochResponseTopicData(m: BeginQuorumEpochResponseTopicData): boolean {
+  return (
+    m.topicName === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultBeginQuorumEpochResponseNodeEndpoint(m: BeginQuorumEpochResponseNodeEndpoint): boolean {
+  return (
+    m.nodeId === 0 &&
+    m.host === "" &&
+    m.port === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultBeginQuorumEpochResponse(m: BeginQuorumEpochResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    (m.nodeEndpoints !== null && m.nodeEndpoints.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readBeginQuorumEpochResponsePartitionData(r: Reader, v: number): BeginQuorumEpochResponsePartitionData {
@@ -549,19 +621,19 @@ function writeBeginQuorumEpochResponseTopicData(w: Writer, v: number, m: BeginQu
 
 function writeBeginQuorumEpochResponseNodeEndpoint(w: Writer, v: number, m: BeginQuorumEpochResponseNodeEndpoint): void {
   const flexible = v === 1;
-  if (!(v === 1) && m.nodeId !== 0) {
+  if (!(v === 1) && !(m.nodeId === 0)) {
     throw fieldNotInVersion('BeginQuorumEpochResponseNodeEndpoint.nodeId', v);
   }
   if (v === 1) {
     w.writeInt32(m.nodeId);
   }
-  if (!(v === 1) && m.host !== "") {
+  if (!(v === 1) && !(m.host === "")) {
     throw fieldNotInVersion('BeginQuorumEpochResponseNodeEndpoint.host', v);
   }
   if (v === 1) {
     (flexible ? w.writeCompactString(m.host) : w.writeString(m.host));
   }
-  if (!(v === 1) && m.port !== 0) {
+  if (!(v === 1) && !(m.port === 0)) {
     throw fieldNotInVersion('BeginQuorumEpochResponseNodeEndpoint.port', v);
   }
   if (v === 1) {
@@ -580,13 +652,13 @@ function writeBeginQuorumEpochResponse(w: Writer, v: number, m: BeginQuorumEpoch
     (flexible ? w.writeCompactArrayCount(a.length) : w.writeArrayCount(a.length));
     for (const e of a) writeBeginQuorumEpochResponseTopicData(w, v, e);
   }
-  if (!(v === 1) && (m.nodeEndpoints === null || m.nodeEndpoints.length !== 0)) {
+  if (!(v === 1) && !((m.nodeEndpoints !== null && m.nodeEndpoints.length === 0))) {
     throw fieldNotInVersion('BeginQuorumEpochResponse.nodeEndpoints', v);
   }
   if (flexible) {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v === 1 && (m.nodeEndpoints === null || m.nodeEndpoints.length !== 0)) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v === 1 && !((m.nodeEndpoints !== null && m.nodeEndpoints.length === 0))) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         {
           const a = m.nodeEndpoints;
           t.writeCompactArrayCount(a.length);
@@ -594,7 +666,8 @@ function writeBeginQuorumEpochResponse(w: Writer, v: number, m: BeginQuorumEpoch
         }
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 

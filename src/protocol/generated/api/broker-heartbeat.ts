@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -39,6 +38,18 @@ export function defaultBrokerHeartbeatRequest(): BrokerHeartbeatRequest {
     wantShutDown: false,
     offlineLogDirs: [],
   };
+}
+
+function isDefaultBrokerHeartbeatRequest(m: BrokerHeartbeatRequest): boolean {
+  return (
+    m.brokerId === 0 &&
+    m.brokerEpoch === -1n &&
+    m.currentMetadataOffset === 0n &&
+    m.wantFence === false &&
+    m.wantShutDown === false &&
+    (m.offlineLogDirs !== null && m.offlineLogDirs.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readBrokerHeartbeatRequest(r: Reader, v: number): BrokerHeartbeatRequest {
@@ -94,13 +105,13 @@ function writeBrokerHeartbeatRequest(w: Writer, v: number, m: BrokerHeartbeatReq
   w.writeInt64(m.currentMetadataOffset);
   w.writeBool(m.wantFence);
   w.writeBool(m.wantShutDown);
-  if (!(v === 1) && (m.offlineLogDirs === null || m.offlineLogDirs.length !== 0)) {
+  if (!(v === 1) && !((m.offlineLogDirs !== null && m.offlineLogDirs.length === 0))) {
     throw fieldNotInVersion('BrokerHeartbeatRequest.offlineLogDirs', v);
   }
   {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v === 1 && (m.offlineLogDirs === null || m.offlineLogDirs.length !== 0)) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v === 1 && !((m.offlineLogDirs !== null && m.offlineLogDirs.length === 0))) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         {
           const a = m.offlineLogDirs;
           t.writeCompactArrayCount(a.length);
@@ -108,7 +119,8 @@ function writeBrokerHeartbeatRequest(w: Writer, v: number, m: BrokerHeartbeatReq
         }
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 
@@ -147,6 +159,17 @@ export function defaultBrokerHeartbeatResponse(): BrokerHeartbeatResponse {
     isFenced: true,
     shouldShutDown: false,
   };
+}
+
+function isDefaultBrokerHeartbeatResponse(m: BrokerHeartbeatResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.isCaughtUp === false &&
+    m.isFenced === true &&
+    m.shouldShutDown === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readBrokerHeartbeatResponse(r: Reader, v: number): BrokerHeartbeatResponse {

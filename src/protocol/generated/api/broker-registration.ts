@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -89,6 +88,40 @@ export function defaultBrokerRegistrationRequest(): BrokerRegistrationRequest {
     logDirs: [],
     previousBrokerEpoch: -1n,
   };
+}
+
+function isDefaultBrokerRegistrationRequestListener(m: BrokerRegistrationRequestListener): boolean {
+  return (
+    m.name === "" &&
+    m.host === "" &&
+    m.port === 0 &&
+    m.securityProtocol === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultBrokerRegistrationRequestFeature(m: BrokerRegistrationRequestFeature): boolean {
+  return (
+    m.name === "" &&
+    m.minSupportedVersion === 0 &&
+    m.maxSupportedVersion === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultBrokerRegistrationRequest(m: BrokerRegistrationRequest): boolean {
+  return (
+    m.brokerId === 0 &&
+    m.clusterId === "" &&
+    m.incarnationId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.listeners !== null && m.listeners.length === 0) &&
+    (m.features !== null && m.features.length === 0) &&
+    m.rack === "" &&
+    m.isMigratingZkBroker === false &&
+    (m.logDirs !== null && m.logDirs.length === 0) &&
+    m.previousBrokerEpoch === -1n &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readBrokerRegistrationRequestListener(r: Reader, v: number): BrokerRegistrationRequestListener {
@@ -248,7 +281,7 @@ function writeBrokerRegistrationRequest(w: Writer, v: number, m: BrokerRegistrat
     for (const e of a) writeBrokerRegistrationRequestFeature(w, v, e);
   }
   w.writeCompactNullableString(m.rack);
-  if (!(v >= 1) && m.isMigratingZkBroker !== false) {
+  if (!(v >= 1) && !(m.isMigratingZkBroker === false)) {
     throw fieldNotInVersion('BrokerRegistrationRequest.isMigratingZkBroker', v);
   }
   if (v >= 1) {
@@ -298,6 +331,15 @@ export function defaultBrokerRegistrationResponse(): BrokerRegistrationResponse 
     errorCode: 0,
     brokerEpoch: -1n,
   };
+}
+
+function isDefaultBrokerRegistrationResponse(m: BrokerRegistrationResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.brokerEpoch === -1n &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readBrokerRegistrationResponse(r: Reader, v: number): BrokerRegistrationResponse {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultConsumerGroupDescribeRequest(): ConsumerGroupDescribeRequ
     groupIds: [],
     includeAuthorizedOperations: false,
   };
+}
+
+function isDefaultConsumerGroupDescribeRequest(m: ConsumerGroupDescribeRequest): boolean {
+  return (
+    (m.groupIds !== null && m.groupIds.length === 0) &&
+    m.includeAuthorizedOperations === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerGroupDescribeRequest(r: Reader, v: number): ConsumerGroupDescribeRequest {
@@ -205,6 +212,61 @@ export function defaultConsumerGroupDescribeResponse(): ConsumerGroupDescribeRes
     throttleTimeMs: 0,
     groups: [],
   };
+}
+
+function isDefaultConsumerGroupDescribeResponseTopicPartitions(m: ConsumerGroupDescribeResponseTopicPartitions): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.topicName === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultConsumerGroupDescribeResponseAssignment(m: ConsumerGroupDescribeResponseAssignment): boolean {
+  return (
+    (m.topicPartitions !== null && m.topicPartitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultConsumerGroupDescribeResponseMember(m: ConsumerGroupDescribeResponseMember): boolean {
+  return (
+    m.memberId === "" &&
+    m.instanceId === null &&
+    m.rackId === null &&
+    m.memberEpoch === 0 &&
+    m.clientId === "" &&
+    m.clientHost === "" &&
+    (m.subscribedTopicNames !== null && m.subscribedTopicNames.length === 0) &&
+    m.subscribedTopicRegex === null &&
+    isDefaultConsumerGroupDescribeResponseAssignment(m.assignment) &&
+    isDefaultConsumerGroupDescribeResponseAssignment(m.targetAssignment) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultConsumerGroupDescribeResponseDescribedGroup(m: ConsumerGroupDescribeResponseDescribedGroup): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    m.groupId === "" &&
+    m.groupState === "" &&
+    m.groupEpoch === 0 &&
+    m.assignmentEpoch === 0 &&
+    m.assignorName === "" &&
+    (m.members !== null && m.members.length === 0) &&
+    m.authorizedOperations === -2147483648 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultConsumerGroupDescribeResponse(m: ConsumerGroupDescribeResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.groups !== null && m.groups.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerGroupDescribeResponseTopicPartitions(r: Reader, v: number): ConsumerGroupDescribeResponseTopicPartitions {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -67,6 +66,30 @@ export function defaultConsumerGroupHeartbeatRequest(): ConsumerGroupHeartbeatRe
     serverAssignor: null,
     topicPartitions: null,
   };
+}
+
+function isDefaultConsumerGroupHeartbeatRequestTopicPartitions(m: ConsumerGroupHeartbeatRequestTopicPartitions): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultConsumerGroupHeartbeatRequest(m: ConsumerGroupHeartbeatRequest): boolean {
+  return (
+    m.groupId === "" &&
+    m.memberId === "" &&
+    m.memberEpoch === 0 &&
+    m.instanceId === null &&
+    m.rackId === null &&
+    m.rebalanceTimeoutMs === -1 &&
+    m.subscribedTopicNames === null &&
+    m.subscribedTopicRegex === null &&
+    m.serverAssignor === null &&
+    m.topicPartitions === null &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerGroupHeartbeatRequestTopicPartitions(r: Reader, v: number): ConsumerGroupHeartbeatRequestTopicPartitions {
@@ -186,7 +209,7 @@ function writeConsumerGroupHeartbeatRequest(w: Writer, v: number, m: ConsumerGro
     w.writeCompactArrayCount(a.length);
     for (const e of a) w.writeCompactString(e);
   }
-  if (!(v === 1) && m.subscribedTopicRegex !== null) {
+  if (!(v === 1) && !(m.subscribedTopicRegex === null)) {
     throw fieldNotInVersion('ConsumerGroupHeartbeatRequest.subscribedTopicRegex', v);
   }
   if (v === 1) {
@@ -274,6 +297,34 @@ export function defaultConsumerGroupHeartbeatResponse(): ConsumerGroupHeartbeatR
     heartbeatIntervalMs: 0,
     assignment: null,
   };
+}
+
+function isDefaultConsumerGroupHeartbeatResponseTopicPartitions(m: ConsumerGroupHeartbeatResponseTopicPartitions): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultConsumerGroupHeartbeatResponseAssignment(m: ConsumerGroupHeartbeatResponseAssignment): boolean {
+  return (
+    (m.topicPartitions !== null && m.topicPartitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultConsumerGroupHeartbeatResponse(m: ConsumerGroupHeartbeatResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    m.memberId === null &&
+    m.memberEpoch === 0 &&
+    m.heartbeatIntervalMs === 0 &&
+    m.assignment === null &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerGroupHeartbeatResponseTopicPartitions(r: Reader, v: number): ConsumerGroupHeartbeatResponseTopicPartitions {

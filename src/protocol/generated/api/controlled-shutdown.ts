@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultControlledShutdownRequest(): ControlledShutdownRequest {
     brokerId: 0,
     brokerEpoch: -1n,
   };
+}
+
+function isDefaultControlledShutdownRequest(m: ControlledShutdownRequest): boolean {
+  return (
+    m.brokerId === 0 &&
+    m.brokerEpoch === -1n &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readControlledShutdownRequest(r: Reader, v: number): ControlledShutdownRequest {
@@ -106,6 +113,22 @@ export function defaultControlledShutdownResponse(): ControlledShutdownResponse 
     errorCode: 0,
     remainingPartitions: [],
   };
+}
+
+function isDefaultControlledShutdownResponseRemainingPartition(m: ControlledShutdownResponseRemainingPartition): boolean {
+  return (
+    m.topicName === "" &&
+    m.partitionIndex === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultControlledShutdownResponse(m: ControlledShutdownResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    (m.remainingPartitions !== null && m.remainingPartitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readControlledShutdownResponseRemainingPartition(r: Reader, v: number): ControlledShutdownResponseRemainingPartition {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -77,6 +76,36 @@ export function defaultControllerRegistrationRequest(): ControllerRegistrationRe
     listeners: [],
     features: [],
   };
+}
+
+function isDefaultControllerRegistrationRequestListener(m: ControllerRegistrationRequestListener): boolean {
+  return (
+    m.name === "" &&
+    m.host === "" &&
+    m.port === 0 &&
+    m.securityProtocol === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultControllerRegistrationRequestFeature(m: ControllerRegistrationRequestFeature): boolean {
+  return (
+    m.name === "" &&
+    m.minSupportedVersion === 0 &&
+    m.maxSupportedVersion === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultControllerRegistrationRequest(m: ControllerRegistrationRequest): boolean {
+  return (
+    m.controllerId === 0 &&
+    m.incarnationId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.zkMigrationReady === false &&
+    (m.listeners !== null && m.listeners.length === 0) &&
+    (m.features !== null && m.features.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readControllerRegistrationRequestListener(r: Reader, v: number): ControllerRegistrationRequestListener {
@@ -243,6 +272,15 @@ export function defaultControllerRegistrationResponse(): ControllerRegistrationR
     errorCode: 0,
     errorMessage: "",
   };
+}
+
+function isDefaultControllerRegistrationResponse(m: ControllerRegistrationResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readControllerRegistrationResponse(r: Reader, v: number): ControllerRegistrationResponse {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -55,6 +54,26 @@ export function defaultCreateAclsRequest(): CreateAclsRequest {
   return {
     creations: [],
   };
+}
+
+function isDefaultCreateAclsRequestAclCreation(m: CreateAclsRequestAclCreation): boolean {
+  return (
+    m.resourceType === 0 &&
+    m.resourceName === "" &&
+    m.resourcePatternType === 3 &&
+    m.principal === "" &&
+    m.host === "" &&
+    m.operation === 0 &&
+    m.permissionType === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultCreateAclsRequest(m: CreateAclsRequest): boolean {
+  return (
+    (m.creations !== null && m.creations.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readCreateAclsRequestAclCreation(r: Reader, v: number): CreateAclsRequestAclCreation {
@@ -127,7 +146,7 @@ function writeCreateAclsRequestAclCreation(w: Writer, v: number, m: CreateAclsRe
   const flexible = v >= 2;
   w.writeInt8(m.resourceType);
   (flexible ? w.writeCompactString(m.resourceName) : w.writeString(m.resourceName));
-  if (!(v >= 1) && m.resourcePatternType !== 3) {
+  if (!(v >= 1) && !(m.resourcePatternType === 3)) {
     throw fieldNotInVersion('CreateAclsRequestAclCreation.resourcePatternType', v);
   }
   if (v >= 1) {
@@ -196,6 +215,22 @@ export function defaultCreateAclsResponse(): CreateAclsResponse {
     throttleTimeMs: 0,
     results: [],
   };
+}
+
+function isDefaultCreateAclsResponseAclCreationResult(m: CreateAclsResponseAclCreationResult): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultCreateAclsResponse(m: CreateAclsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.results !== null && m.results.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readCreateAclsResponseAclCreationResult(r: Reader, v: number): CreateAclsResponseAclCreationResult {

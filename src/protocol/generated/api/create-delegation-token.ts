@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -49,6 +48,24 @@ export function defaultCreateDelegationTokenRequest(): CreateDelegationTokenRequ
     renewers: [],
     maxLifetimeMs: 0n,
   };
+}
+
+function isDefaultCreateDelegationTokenRequestCreatableRenewers(m: CreateDelegationTokenRequestCreatableRenewers): boolean {
+  return (
+    m.principalType === "" &&
+    m.principalName === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultCreateDelegationTokenRequest(m: CreateDelegationTokenRequest): boolean {
+  return (
+    m.ownerPrincipalType === "" &&
+    m.ownerPrincipalName === "" &&
+    (m.renewers !== null && m.renewers.length === 0) &&
+    m.maxLifetimeMs === 0n &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readCreateDelegationTokenRequestCreatableRenewers(r: Reader, v: number): CreateDelegationTokenRequestCreatableRenewers {
@@ -124,13 +141,13 @@ function writeCreateDelegationTokenRequestCreatableRenewers(w: Writer, v: number
 
 function writeCreateDelegationTokenRequest(w: Writer, v: number, m: CreateDelegationTokenRequest): void {
   const flexible = v >= 2;
-  if (!(v === 3) && m.ownerPrincipalType !== "") {
+  if (!(v === 3) && !(m.ownerPrincipalType === "")) {
     throw fieldNotInVersion('CreateDelegationTokenRequest.ownerPrincipalType', v);
   }
   if (v === 3) {
     (flexible ? w.writeCompactNullableString(m.ownerPrincipalType) : w.writeNullableString(m.ownerPrincipalType));
   }
-  if (!(v === 3) && m.ownerPrincipalName !== "") {
+  if (!(v === 3) && !(m.ownerPrincipalName === "")) {
     throw fieldNotInVersion('CreateDelegationTokenRequest.ownerPrincipalName', v);
   }
   if (v === 3) {
@@ -202,6 +219,23 @@ export function defaultCreateDelegationTokenResponse(): CreateDelegationTokenRes
   };
 }
 
+function isDefaultCreateDelegationTokenResponse(m: CreateDelegationTokenResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.principalType === "" &&
+    m.principalName === "" &&
+    m.tokenRequesterPrincipalType === "" &&
+    m.tokenRequesterPrincipalName === "" &&
+    m.issueTimestampMs === 0n &&
+    m.expiryTimestampMs === 0n &&
+    m.maxTimestampMs === 0n &&
+    m.tokenId === "" &&
+    (m.hmac !== null && m.hmac.length === 0) &&
+    m.throttleTimeMs === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
 function readCreateDelegationTokenResponse(r: Reader, v: number): CreateDelegationTokenResponse {
   const flexible = v >= 2;
   let errorCode: number = 0;
@@ -260,13 +294,13 @@ function writeCreateDelegationTokenResponse(w: Writer, v: number, m: CreateDeleg
   w.writeInt16(m.errorCode);
   (flexible ? w.writeCompactString(m.principalType) : w.writeString(m.principalType));
   (flexible ? w.writeCompactString(m.principalName) : w.writeString(m.principalName));
-  if (!(v === 3) && m.tokenRequesterPrincipalType !== "") {
+  if (!(v === 3) && !(m.tokenRequesterPrincipalType === "")) {
     throw fieldNotInVersion('CreateDelegationTokenResponse.tokenRequesterPrincipalType', v);
   }
   if (v === 3) {
     (flexible ? w.writeCompactString(m.tokenRequesterPrincipalType) : w.writeString(m.tokenRequesterPrincipalType));
   }
-  if (!(v === 3) && m.tokenRequesterPrincipalName !== "") {
+  if (!(v === 3) && !(m.tokenRequesterPrincipalName === "")) {
     throw fieldNotInVersion('CreateDelegationTokenResponse.tokenRequesterPrincipalName', v);
   }
   if (v === 3) {

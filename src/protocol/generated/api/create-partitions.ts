@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -62,6 +61,31 @@ export function defaultCreatePartitionsRequest(): CreatePartitionsRequest {
     timeoutMs: 0,
     validateOnly: false,
   };
+}
+
+function isDefaultCreatePartitionsRequestCreatePartitionsAssignment(m: CreatePartitionsRequestCreatePartitionsAssignment): boolean {
+  return (
+    (m.brokerIds !== null && m.brokerIds.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultCreatePartitionsRequestCreatePartitionsTopic(m: CreatePartitionsRequestCreatePartitionsTopic): boolean {
+  return (
+    m.name === "" &&
+    m.count === 0 &&
+    (m.assignments !== null && m.assignments.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultCreatePartitionsRequest(m: CreatePartitionsRequest): boolean {
+  return (
+    (m.topics !== null && m.topics.length === 0) &&
+    m.timeoutMs === 0 &&
+    m.validateOnly === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readCreatePartitionsRequestCreatePartitionsAssignment(r: Reader, v: number): CreatePartitionsRequestCreatePartitionsAssignment {
@@ -243,6 +267,23 @@ export function defaultCreatePartitionsResponse(): CreatePartitionsResponse {
     throttleTimeMs: 0,
     results: [],
   };
+}
+
+function isDefaultCreatePartitionsResponseCreatePartitionsTopicResult(m: CreatePartitionsResponseCreatePartitionsTopicResult): boolean {
+  return (
+    m.name === "" &&
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultCreatePartitionsResponse(m: CreatePartitionsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.results !== null && m.results.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readCreatePartitionsResponseCreatePartitionsTopicResult(r: Reader, v: number): CreatePartitionsResponseCreatePartitionsTopicResult {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -87,6 +86,42 @@ export function defaultCreateTopicsRequest(): CreateTopicsRequest {
     timeoutMs: 60000,
     validateOnly: false,
   };
+}
+
+function isDefaultCreateTopicsRequestCreatableReplicaAssignment(m: CreateTopicsRequestCreatableReplicaAssignment): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    (m.brokerIds !== null && m.brokerIds.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultCreateTopicsRequestCreatableTopicConfig(m: CreateTopicsRequestCreatableTopicConfig): boolean {
+  return (
+    m.name === "" &&
+    m.value === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultCreateTopicsRequestCreatableTopic(m: CreateTopicsRequestCreatableTopic): boolean {
+  return (
+    m.name === "" &&
+    m.numPartitions === 0 &&
+    m.replicationFactor === 0 &&
+    (m.assignments !== null && m.assignments.length === 0) &&
+    (m.configs !== null && m.configs.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultCreateTopicsRequest(m: CreateTopicsRequest): boolean {
+  return (
+    (m.topics !== null && m.topics.length === 0) &&
+    m.timeoutMs === 60000 &&
+    m.validateOnly === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readCreateTopicsRequestCreatableReplicaAssignment(r: Reader, v: number): CreateTopicsRequestCreatableReplicaAssignment {
@@ -273,7 +308,7 @@ function writeCreateTopicsRequest(w: Writer, v: number, m: CreateTopicsRequest):
     for (const e of a) writeCreateTopicsRequestCreatableTopic(w, v, e);
   }
   w.writeInt32(m.timeoutMs);
-  if (!(v >= 1) && m.validateOnly !== false) {
+  if (!(v >= 1) && !(m.validateOnly === false)) {
     throw fieldNotInVersion('CreateTopicsRequest.validateOnly', v);
   }
   if (v >= 1) {
@@ -369,6 +404,39 @@ export function defaultCreateTopicsResponse(): CreateTopicsResponse {
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultCreateTopicsResponseCreatableTopicConfigs(m: CreateTopicsResponseCreatableTopicConfigs): boolean {
+  return (
+    m.name === "" &&
+    m.value === "" &&
+    m.readOnly === false &&
+    m.configSource === -1 &&
+    m.isSensitive === false &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultCreateTopicsResponseCreatableTopicResult(m: CreateTopicsResponseCreatableTopicResult): boolean {
+  return (
+    m.name === "" &&
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m.topicConfigErrorCode === 0 &&
+    m.numPartitions === -1 &&
+    m.replicationFactor === -1 &&
+    (m.configs !== null && m.configs.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultCreateTopicsResponse(m: CreateTopicsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readCreateTopicsResponseCreatableTopicConfigs(r: Reader, v: number): CreateTopicsResponseCreatableTopicConfigs {
@@ -510,19 +578,19 @@ function readCreateTopicsResponse(r: Reader, v: number): CreateTopicsResponse {
 
 function writeCreateTopicsResponseCreatableTopicConfigs(w: Writer, v: number, m: CreateTopicsResponseCreatableTopicConfigs): void {
   const flexible = v >= 5;
-  if (!(v >= 5) && m.name !== "") {
+  if (!(v >= 5) && !(m.name === "")) {
     throw fieldNotInVersion('CreateTopicsResponseCreatableTopicConfigs.name', v);
   }
   if (v >= 5) {
     (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   }
-  if (!(v >= 5) && m.value !== "") {
+  if (!(v >= 5) && !(m.value === "")) {
     throw fieldNotInVersion('CreateTopicsResponseCreatableTopicConfigs.value', v);
   }
   if (v >= 5) {
     (flexible ? w.writeCompactNullableString(m.value) : w.writeNullableString(m.value));
   }
-  if (!(v >= 5) && m.readOnly !== false) {
+  if (!(v >= 5) && !(m.readOnly === false)) {
     throw fieldNotInVersion('CreateTopicsResponseCreatableTopicConfigs.readOnly', v);
   }
   if (v >= 5) {
@@ -531,7 +599,7 @@ function writeCreateTopicsResponseCreatableTopicConfigs(w: Writer, v: number, m:
   if (v >= 5) {
     w.writeInt8(m.configSource);
   }
-  if (!(v >= 5) && m.isSensitive !== false) {
+  if (!(v >= 5) && !(m.isSensitive === false)) {
     throw fieldNotInVersion('CreateTopicsResponseCreatableTopicConfigs.isSensitive', v);
   }
   if (v >= 5) {
@@ -567,13 +635,14 @@ function writeCreateTopicsResponseCreatableTopicResult(w: Writer, v: number, m: 
     }
   }
   if (flexible) {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v >= 5 && m.topicConfigErrorCode !== 0) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v >= 5 && !(m.topicConfigErrorCode === 0)) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         t.writeInt16(m.topicConfigErrorCode);
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 

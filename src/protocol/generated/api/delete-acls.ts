@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -55,6 +54,26 @@ export function defaultDeleteAclsRequest(): DeleteAclsRequest {
   return {
     filters: [],
   };
+}
+
+function isDefaultDeleteAclsRequestDeleteAclsFilter(m: DeleteAclsRequestDeleteAclsFilter): boolean {
+  return (
+    m.resourceTypeFilter === 0 &&
+    m.resourceNameFilter === "" &&
+    m.patternTypeFilter === 3 &&
+    m.principalFilter === "" &&
+    m.hostFilter === "" &&
+    m.operation === 0 &&
+    m.permissionType === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDeleteAclsRequest(m: DeleteAclsRequest): boolean {
+  return (
+    (m.filters !== null && m.filters.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDeleteAclsRequestDeleteAclsFilter(r: Reader, v: number): DeleteAclsRequestDeleteAclsFilter {
@@ -127,7 +146,7 @@ function writeDeleteAclsRequestDeleteAclsFilter(w: Writer, v: number, m: DeleteA
   const flexible = v >= 2;
   w.writeInt8(m.resourceTypeFilter);
   (flexible ? w.writeCompactNullableString(m.resourceNameFilter) : w.writeNullableString(m.resourceNameFilter));
-  if (!(v >= 1) && m.patternTypeFilter !== 3) {
+  if (!(v >= 1) && !(m.patternTypeFilter === 3)) {
     throw fieldNotInVersion('DeleteAclsRequestDeleteAclsFilter.patternTypeFilter', v);
   }
   if (v >= 1) {
@@ -236,6 +255,38 @@ export function defaultDeleteAclsResponse(): DeleteAclsResponse {
     throttleTimeMs: 0,
     filterResults: [],
   };
+}
+
+function isDefaultDeleteAclsResponseDeleteAclsMatchingAcl(m: DeleteAclsResponseDeleteAclsMatchingAcl): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m.resourceType === 0 &&
+    m.resourceName === "" &&
+    m.patternType === 3 &&
+    m.principal === "" &&
+    m.host === "" &&
+    m.operation === 0 &&
+    m.permissionType === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDeleteAclsResponseDeleteAclsFilterResult(m: DeleteAclsResponseDeleteAclsFilterResult): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    (m.matchingAcls !== null && m.matchingAcls.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDeleteAclsResponse(m: DeleteAclsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.filterResults !== null && m.filterResults.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDeleteAclsResponseDeleteAclsMatchingAcl(r: Reader, v: number): DeleteAclsResponseDeleteAclsMatchingAcl {
@@ -352,7 +403,7 @@ function writeDeleteAclsResponseDeleteAclsMatchingAcl(w: Writer, v: number, m: D
   (flexible ? w.writeCompactNullableString(m.errorMessage) : w.writeNullableString(m.errorMessage));
   w.writeInt8(m.resourceType);
   (flexible ? w.writeCompactString(m.resourceName) : w.writeString(m.resourceName));
-  if (!(v >= 1) && m.patternType !== 3) {
+  if (!(v >= 1) && !(m.patternType === 3)) {
     throw fieldNotInVersion('DeleteAclsResponseDeleteAclsMatchingAcl.patternType', v);
   }
   if (v >= 1) {

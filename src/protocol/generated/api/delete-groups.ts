@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultDeleteGroupsRequest(): DeleteGroupsRequest {
   return {
     groupsNames: [],
   };
+}
+
+function isDefaultDeleteGroupsRequest(m: DeleteGroupsRequest): boolean {
+  return (
+    (m.groupsNames !== null && m.groupsNames.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDeleteGroupsRequest(r: Reader, v: number): DeleteGroupsRequest {
@@ -107,6 +113,22 @@ export function defaultDeleteGroupsResponse(): DeleteGroupsResponse {
     throttleTimeMs: 0,
     results: [],
   };
+}
+
+function isDefaultDeleteGroupsResponseDeletableGroupResult(m: DeleteGroupsResponseDeletableGroupResult): boolean {
+  return (
+    m.groupId === "" &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDeleteGroupsResponse(m: DeleteGroupsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.results !== null && m.results.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDeleteGroupsResponseDeletableGroupResult(r: Reader, v: number): DeleteGroupsResponseDeletableGroupResult {

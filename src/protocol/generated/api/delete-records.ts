@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -59,6 +58,30 @@ export function defaultDeleteRecordsRequest(): DeleteRecordsRequest {
     topics: [],
     timeoutMs: 0,
   };
+}
+
+function isDefaultDeleteRecordsRequestDeleteRecordsPartition(m: DeleteRecordsRequestDeleteRecordsPartition): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.offset === 0n &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDeleteRecordsRequestDeleteRecordsTopic(m: DeleteRecordsRequestDeleteRecordsTopic): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDeleteRecordsRequest(m: DeleteRecordsRequest): boolean {
+  return (
+    (m.topics !== null && m.topics.length === 0) &&
+    m.timeoutMs === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDeleteRecordsRequestDeleteRecordsPartition(r: Reader, v: number): DeleteRecordsRequestDeleteRecordsPartition {
@@ -239,6 +262,31 @@ export function defaultDeleteRecordsResponse(): DeleteRecordsResponse {
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultDeleteRecordsResponseDeleteRecordsPartitionResult(m: DeleteRecordsResponseDeleteRecordsPartitionResult): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.lowWatermark === 0n &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDeleteRecordsResponseDeleteRecordsTopicResult(m: DeleteRecordsResponseDeleteRecordsTopicResult): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDeleteRecordsResponse(m: DeleteRecordsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDeleteRecordsResponseDeleteRecordsPartitionResult(r: Reader, v: number): DeleteRecordsResponseDeleteRecordsPartitionResult {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -56,6 +55,29 @@ export function defaultDeleteShareGroupStateRequest(): DeleteShareGroupStateRequ
     groupId: "",
     topics: [],
   };
+}
+
+function isDefaultDeleteShareGroupStateRequestPartitionData(m: DeleteShareGroupStateRequestPartitionData): boolean {
+  return (
+    m.partition === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDeleteShareGroupStateRequestDeleteStateData(m: DeleteShareGroupStateRequestDeleteStateData): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDeleteShareGroupStateRequest(m: DeleteShareGroupStateRequest): boolean {
+  return (
+    m.groupId === "" &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDeleteShareGroupStateRequestPartitionData(r: Reader, v: number): DeleteShareGroupStateRequestPartitionData {
@@ -223,6 +245,30 @@ export function defaultDeleteShareGroupStateResponse(): DeleteShareGroupStateRes
   return {
     results: [],
   };
+}
+
+function isDefaultDeleteShareGroupStateResponsePartitionResult(m: DeleteShareGroupStateResponsePartitionResult): boolean {
+  return (
+    m.partition === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDeleteShareGroupStateResponseDeleteStateResult(m: DeleteShareGroupStateResponseDeleteStateResult): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDeleteShareGroupStateResponse(m: DeleteShareGroupStateResponse): boolean {
+  return (
+    (m.results !== null && m.results.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDeleteShareGroupStateResponsePartitionResult(r: Reader, v: number): DeleteShareGroupStateResponsePartitionResult {

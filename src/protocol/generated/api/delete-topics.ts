@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -46,6 +45,23 @@ export function defaultDeleteTopicsRequest(): DeleteTopicsRequest {
     topicNames: [],
     timeoutMs: 0,
   };
+}
+
+function isDefaultDeleteTopicsRequestDeleteTopicState(m: DeleteTopicsRequestDeleteTopicState): boolean {
+  return (
+    m.name === null &&
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDeleteTopicsRequest(m: DeleteTopicsRequest): boolean {
+  return (
+    (m.topics !== null && m.topics.length === 0) &&
+    (m.topicNames !== null && m.topicNames.length === 0) &&
+    m.timeoutMs === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDeleteTopicsRequestDeleteTopicState(r: Reader, v: number): DeleteTopicsRequestDeleteTopicState {
@@ -121,13 +137,13 @@ function readDeleteTopicsRequest(r: Reader, v: number): DeleteTopicsRequest {
 
 function writeDeleteTopicsRequestDeleteTopicState(w: Writer, v: number, m: DeleteTopicsRequestDeleteTopicState): void {
   const flexible = v >= 4;
-  if (!(v === 6) && m.name !== null) {
+  if (!(v === 6) && !(m.name === null)) {
     throw fieldNotInVersion('DeleteTopicsRequestDeleteTopicState.name', v);
   }
   if (v === 6) {
     (flexible ? w.writeCompactNullableString(m.name) : w.writeNullableString(m.name));
   }
-  if (!(v === 6) && m.topicId !== "AAAAAAAAAAAAAAAAAAAAAA") {
+  if (!(v === 6) && !(m.topicId === "AAAAAAAAAAAAAAAAAAAAAA")) {
     throw fieldNotInVersion('DeleteTopicsRequestDeleteTopicState.topicId', v);
   }
   if (v === 6) {
@@ -140,7 +156,7 @@ function writeDeleteTopicsRequestDeleteTopicState(w: Writer, v: number, m: Delet
 
 function writeDeleteTopicsRequest(w: Writer, v: number, m: DeleteTopicsRequest): void {
   const flexible = v >= 4;
-  if (!(v === 6) && (m.topics === null || m.topics.length !== 0)) {
+  if (!(v === 6) && !((m.topics !== null && m.topics.length === 0))) {
     throw fieldNotInVersion('DeleteTopicsRequest.topics', v);
   }
   if (v === 6) {
@@ -211,6 +227,24 @@ export function defaultDeleteTopicsResponse(): DeleteTopicsResponse {
     throttleTimeMs: 0,
     responses: [],
   };
+}
+
+function isDefaultDeleteTopicsResponseDeletableTopicResult(m: DeleteTopicsResponseDeletableTopicResult): boolean {
+  return (
+    m.name === "" &&
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDeleteTopicsResponse(m: DeleteTopicsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.responses !== null && m.responses.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDeleteTopicsResponseDeletableTopicResult(r: Reader, v: number): DeleteTopicsResponseDeletableTopicResult {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -42,6 +41,19 @@ export function defaultDescribeAclsRequest(): DescribeAclsRequest {
     operation: 0,
     permissionType: 0,
   };
+}
+
+function isDefaultDescribeAclsRequest(m: DescribeAclsRequest): boolean {
+  return (
+    m.resourceTypeFilter === 0 &&
+    m.resourceNameFilter === "" &&
+    m.patternTypeFilter === 3 &&
+    m.principalFilter === "" &&
+    m.hostFilter === "" &&
+    m.operation === 0 &&
+    m.permissionType === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeAclsRequest(r: Reader, v: number): DescribeAclsRequest {
@@ -87,7 +99,7 @@ function writeDescribeAclsRequest(w: Writer, v: number, m: DescribeAclsRequest):
   const flexible = v >= 2;
   w.writeInt8(m.resourceTypeFilter);
   (flexible ? w.writeCompactNullableString(m.resourceNameFilter) : w.writeNullableString(m.resourceNameFilter));
-  if (!(v >= 1) && m.patternTypeFilter !== 3) {
+  if (!(v >= 1) && !(m.patternTypeFilter === 3)) {
     throw fieldNotInVersion('DescribeAclsRequest.patternTypeFilter', v);
   }
   if (v >= 1) {
@@ -178,6 +190,36 @@ export function defaultDescribeAclsResponse(): DescribeAclsResponse {
     errorMessage: "",
     resources: [],
   };
+}
+
+function isDefaultDescribeAclsResponseAclDescription(m: DescribeAclsResponseAclDescription): boolean {
+  return (
+    m.principal === "" &&
+    m.host === "" &&
+    m.operation === 0 &&
+    m.permissionType === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeAclsResponseDescribeAclsResource(m: DescribeAclsResponseDescribeAclsResource): boolean {
+  return (
+    m.resourceType === 0 &&
+    m.resourceName === "" &&
+    m.patternType === 3 &&
+    (m.acls !== null && m.acls.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeAclsResponse(m: DescribeAclsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    (m.resources !== null && m.resources.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeAclsResponseAclDescription(r: Reader, v: number): DescribeAclsResponseAclDescription {
@@ -297,7 +339,7 @@ function writeDescribeAclsResponseDescribeAclsResource(w: Writer, v: number, m: 
   const flexible = v >= 2;
   w.writeInt8(m.resourceType);
   (flexible ? w.writeCompactString(m.resourceName) : w.writeString(m.resourceName));
-  if (!(v >= 1) && m.patternType !== 3) {
+  if (!(v >= 1) && !(m.patternType === 3)) {
     throw fieldNotInVersion('DescribeAclsResponseDescribeAclsResource.patternType', v);
   }
   if (v >= 1) {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -46,6 +45,23 @@ export function defaultDescribeClientQuotasRequest(): DescribeClientQuotasReques
     components: [],
     strict: false,
   };
+}
+
+function isDefaultDescribeClientQuotasRequestComponentData(m: DescribeClientQuotasRequestComponentData): boolean {
+  return (
+    m.entityType === "" &&
+    m.matchType === 0 &&
+    m.match === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeClientQuotasRequest(m: DescribeClientQuotasRequest): boolean {
+  return (
+    (m.components !== null && m.components.length === 0) &&
+    m.strict === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeClientQuotasRequestComponentData(r: Reader, v: number): DescribeClientQuotasRequestComponentData {
@@ -206,6 +222,40 @@ export function defaultDescribeClientQuotasResponse(): DescribeClientQuotasRespo
     errorMessage: "",
     entries: [],
   };
+}
+
+function isDefaultDescribeClientQuotasResponseEntityData(m: DescribeClientQuotasResponseEntityData): boolean {
+  return (
+    m.entityType === "" &&
+    m.entityName === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeClientQuotasResponseValueData(m: DescribeClientQuotasResponseValueData): boolean {
+  return (
+    m.key === "" &&
+    m.value === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeClientQuotasResponseEntryData(m: DescribeClientQuotasResponseEntryData): boolean {
+  return (
+    (m.entity !== null && m.entity.length === 0) &&
+    (m.values !== null && m.values.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeClientQuotasResponse(m: DescribeClientQuotasResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    (m.entries !== null && m.entries.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeClientQuotasResponseEntityData(r: Reader, v: number): DescribeClientQuotasResponseEntityData {

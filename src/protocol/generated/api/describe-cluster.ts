@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultDescribeClusterRequest(): DescribeClusterRequest {
     includeClusterAuthorizedOperations: false,
     endpointType: 1,
   };
+}
+
+function isDefaultDescribeClusterRequest(m: DescribeClusterRequest): boolean {
+  return (
+    m.includeClusterAuthorizedOperations === false &&
+    m.endpointType === 1 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeClusterRequest(r: Reader, v: number): DescribeClusterRequest {
@@ -54,7 +61,7 @@ function readDescribeClusterRequest(r: Reader, v: number): DescribeClusterReques
 
 function writeDescribeClusterRequest(w: Writer, v: number, m: DescribeClusterRequest): void {
   w.writeBool(m.includeClusterAuthorizedOperations);
-  if (!(v === 1) && m.endpointType !== 1) {
+  if (!(v === 1) && !(m.endpointType === 1)) {
     throw fieldNotInVersion('DescribeClusterRequest.endpointType', v);
   }
   if (v === 1) {
@@ -131,6 +138,30 @@ export function defaultDescribeClusterResponse(): DescribeClusterResponse {
     brokers: [],
     clusterAuthorizedOperations: -2147483648,
   };
+}
+
+function isDefaultDescribeClusterResponseDescribeClusterBroker(m: DescribeClusterResponseDescribeClusterBroker): boolean {
+  return (
+    m.brokerId === 0 &&
+    m.host === "" &&
+    m.port === 0 &&
+    m.rack === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeClusterResponse(m: DescribeClusterResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    m.endpointType === 1 &&
+    m.clusterId === "" &&
+    m.controllerId === -1 &&
+    (m.brokers !== null && m.brokers.length === 0) &&
+    m.clusterAuthorizedOperations === -2147483648 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeClusterResponseDescribeClusterBroker(r: Reader, v: number): DescribeClusterResponseDescribeClusterBroker {
@@ -223,7 +254,7 @@ function writeDescribeClusterResponse(w: Writer, v: number, m: DescribeClusterRe
   w.writeInt32(m.throttleTimeMs);
   w.writeInt16(m.errorCode);
   w.writeCompactNullableString(m.errorMessage);
-  if (!(v === 1) && m.endpointType !== 1) {
+  if (!(v === 1) && !(m.endpointType === 1)) {
     throw fieldNotInVersion('DescribeClusterResponse.endpointType', v);
   }
   if (v === 1) {

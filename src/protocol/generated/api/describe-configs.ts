@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -49,6 +48,24 @@ export function defaultDescribeConfigsRequest(): DescribeConfigsRequest {
     includeSynonyms: false,
     includeDocumentation: false,
   };
+}
+
+function isDefaultDescribeConfigsRequestDescribeConfigsResource(m: DescribeConfigsRequestDescribeConfigsResource): boolean {
+  return (
+    m.resourceType === 0 &&
+    m.resourceName === "" &&
+    (m.configurationKeys !== null && m.configurationKeys.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeConfigsRequest(m: DescribeConfigsRequest): boolean {
+  return (
+    (m.resources !== null && m.resources.length === 0) &&
+    m.includeSynonyms === false &&
+    m.includeDocumentation === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeConfigsRequestDescribeConfigsResource(r: Reader, v: number): DescribeConfigsRequestDescribeConfigsResource {
@@ -143,13 +160,13 @@ function writeDescribeConfigsRequest(w: Writer, v: number, m: DescribeConfigsReq
     (flexible ? w.writeCompactArrayCount(a.length) : w.writeArrayCount(a.length));
     for (const e of a) writeDescribeConfigsRequestDescribeConfigsResource(w, v, e);
   }
-  if (!(v >= 1) && m.includeSynonyms !== false) {
+  if (!(v >= 1) && !(m.includeSynonyms === false)) {
     throw fieldNotInVersion('DescribeConfigsRequest.includeSynonyms', v);
   }
   if (v >= 1) {
     w.writeBool(m.includeSynonyms);
   }
-  if (!(v >= 3) && m.includeDocumentation !== false) {
+  if (!(v >= 3) && !(m.includeDocumentation === false)) {
     throw fieldNotInVersion('DescribeConfigsRequest.includeDocumentation', v);
   }
   if (v >= 3) {
@@ -267,6 +284,49 @@ export function defaultDescribeConfigsResponse(): DescribeConfigsResponse {
     throttleTimeMs: 0,
     results: [],
   };
+}
+
+function isDefaultDescribeConfigsResponseDescribeConfigsSynonym(m: DescribeConfigsResponseDescribeConfigsSynonym): boolean {
+  return (
+    m.name === "" &&
+    m.value === "" &&
+    m.source === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeConfigsResponseDescribeConfigsResourceResult(m: DescribeConfigsResponseDescribeConfigsResourceResult): boolean {
+  return (
+    m.name === "" &&
+    m.value === "" &&
+    m.readOnly === false &&
+    m.isDefault === false &&
+    m.configSource === -1 &&
+    m.isSensitive === false &&
+    (m.synonyms !== null && m.synonyms.length === 0) &&
+    m.configType === 0 &&
+    m.documentation === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeConfigsResponseDescribeConfigsResult(m: DescribeConfigsResponseDescribeConfigsResult): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m.resourceType === 0 &&
+    m.resourceName === "" &&
+    (m.configs !== null && m.configs.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeConfigsResponse(m: DescribeConfigsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.results !== null && m.results.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeConfigsResponseDescribeConfigsSynonym(r: Reader, v: number): DescribeConfigsResponseDescribeConfigsSynonym {
@@ -432,19 +492,19 @@ function readDescribeConfigsResponse(r: Reader, v: number): DescribeConfigsRespo
 
 function writeDescribeConfigsResponseDescribeConfigsSynonym(w: Writer, v: number, m: DescribeConfigsResponseDescribeConfigsSynonym): void {
   const flexible = v === 4;
-  if (!(v >= 1) && m.name !== "") {
+  if (!(v >= 1) && !(m.name === "")) {
     throw fieldNotInVersion('DescribeConfigsResponseDescribeConfigsSynonym.name', v);
   }
   if (v >= 1) {
     (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   }
-  if (!(v >= 1) && m.value !== "") {
+  if (!(v >= 1) && !(m.value === "")) {
     throw fieldNotInVersion('DescribeConfigsResponseDescribeConfigsSynonym.value', v);
   }
   if (v >= 1) {
     (flexible ? w.writeCompactNullableString(m.value) : w.writeNullableString(m.value));
   }
-  if (!(v >= 1) && m.source !== 0) {
+  if (!(v >= 1) && !(m.source === 0)) {
     throw fieldNotInVersion('DescribeConfigsResponseDescribeConfigsSynonym.source', v);
   }
   if (v >= 1) {
@@ -460,7 +520,7 @@ function writeDescribeConfigsResponseDescribeConfigsResourceResult(w: Writer, v:
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   (flexible ? w.writeCompactNullableString(m.value) : w.writeNullableString(m.value));
   w.writeBool(m.readOnly);
-  if (!(v === 0) && m.isDefault !== false) {
+  if (!(v === 0) && !(m.isDefault === false)) {
     throw fieldNotInVersion('DescribeConfigsResponseDescribeConfigsResourceResult.isDefault', v);
   }
   if (v === 0) {

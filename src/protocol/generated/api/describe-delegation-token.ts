@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -40,6 +39,21 @@ export function defaultDescribeDelegationTokenRequest(): DescribeDelegationToken
   return {
     owners: [],
   };
+}
+
+function isDefaultDescribeDelegationTokenRequestDescribeDelegationTokenOwner(m: DescribeDelegationTokenRequestDescribeDelegationTokenOwner): boolean {
+  return (
+    m.principalType === "" &&
+    m.principalName === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeDelegationTokenRequest(m: DescribeDelegationTokenRequest): boolean {
+  return (
+    (m.owners !== null && m.owners.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeDelegationTokenRequestDescribeDelegationTokenOwner(r: Reader, v: number): DescribeDelegationTokenRequestDescribeDelegationTokenOwner {
@@ -200,6 +214,39 @@ export function defaultDescribeDelegationTokenResponse(): DescribeDelegationToke
   };
 }
 
+function isDefaultDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(m: DescribeDelegationTokenResponseDescribedDelegationTokenRenewer): boolean {
+  return (
+    m.principalType === "" &&
+    m.principalName === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeDelegationTokenResponseDescribedDelegationToken(m: DescribeDelegationTokenResponseDescribedDelegationToken): boolean {
+  return (
+    m.principalType === "" &&
+    m.principalName === "" &&
+    m.tokenRequesterPrincipalType === "" &&
+    m.tokenRequesterPrincipalName === "" &&
+    m.issueTimestamp === 0n &&
+    m.expiryTimestamp === 0n &&
+    m.maxTimestamp === 0n &&
+    m.tokenId === "" &&
+    (m.hmac !== null && m.hmac.length === 0) &&
+    (m.renewers !== null && m.renewers.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeDelegationTokenResponse(m: DescribeDelegationTokenResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    (m.tokens !== null && m.tokens.length === 0) &&
+    m.throttleTimeMs === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
 function readDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(r: Reader, v: number): DescribeDelegationTokenResponseDescribedDelegationTokenRenewer {
   const flexible = v >= 2;
   let principalType: string = "";
@@ -326,13 +373,13 @@ function writeDescribeDelegationTokenResponseDescribedDelegationToken(w: Writer,
   const flexible = v >= 2;
   (flexible ? w.writeCompactString(m.principalType) : w.writeString(m.principalType));
   (flexible ? w.writeCompactString(m.principalName) : w.writeString(m.principalName));
-  if (!(v === 3) && m.tokenRequesterPrincipalType !== "") {
+  if (!(v === 3) && !(m.tokenRequesterPrincipalType === "")) {
     throw fieldNotInVersion('DescribeDelegationTokenResponseDescribedDelegationToken.tokenRequesterPrincipalType', v);
   }
   if (v === 3) {
     (flexible ? w.writeCompactString(m.tokenRequesterPrincipalType) : w.writeString(m.tokenRequesterPrincipalType));
   }
-  if (!(v === 3) && m.tokenRequesterPrincipalName !== "") {
+  if (!(v === 3) && !(m.tokenRequesterPrincipalName === "")) {
     throw fieldNotInVersion('DescribeDelegationTokenResponseDescribedDelegationToken.tokenRequesterPrincipalName', v);
   }
   if (v === 3) {

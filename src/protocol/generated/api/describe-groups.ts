@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultDescribeGroupsRequest(): DescribeGroupsRequest {
     groups: [],
     includeAuthorizedOperations: false,
   };
+}
+
+function isDefaultDescribeGroupsRequest(m: DescribeGroupsRequest): boolean {
+  return (
+    (m.groups !== null && m.groups.length === 0) &&
+    m.includeAuthorizedOperations === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeGroupsRequest(r: Reader, v: number): DescribeGroupsRequest {
@@ -68,7 +75,7 @@ function writeDescribeGroupsRequest(w: Writer, v: number, m: DescribeGroupsReque
     (flexible ? w.writeCompactArrayCount(a.length) : w.writeArrayCount(a.length));
     for (const e of a) (flexible ? w.writeCompactString(e) : w.writeString(e));
   }
-  if (!(v >= 3) && m.includeAuthorizedOperations !== false) {
+  if (!(v >= 3) && !(m.includeAuthorizedOperations === false)) {
     throw fieldNotInVersion('DescribeGroupsRequest.includeAuthorizedOperations', v);
   }
   if (v >= 3) {
@@ -164,6 +171,39 @@ export function defaultDescribeGroupsResponse(): DescribeGroupsResponse {
     throttleTimeMs: 0,
     groups: [],
   };
+}
+
+function isDefaultDescribeGroupsResponseDescribedGroupMember(m: DescribeGroupsResponseDescribedGroupMember): boolean {
+  return (
+    m.memberId === "" &&
+    m.groupInstanceId === null &&
+    m.clientId === "" &&
+    m.clientHost === "" &&
+    (m.memberMetadata !== null && m.memberMetadata.length === 0) &&
+    (m.memberAssignment !== null && m.memberAssignment.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeGroupsResponseDescribedGroup(m: DescribeGroupsResponseDescribedGroup): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.groupId === "" &&
+    m.groupState === "" &&
+    m.protocolType === "" &&
+    m.protocolData === "" &&
+    (m.members !== null && m.members.length === 0) &&
+    m.authorizedOperations === -2147483648 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeGroupsResponse(m: DescribeGroupsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.groups !== null && m.groups.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeGroupsResponseDescribedGroupMember(r: Reader, v: number): DescribeGroupsResponseDescribedGroupMember {
@@ -308,7 +348,7 @@ function writeDescribeGroupsResponseDescribedGroup(w: Writer, v: number, m: Desc
     (flexible ? w.writeCompactArrayCount(a.length) : w.writeArrayCount(a.length));
     for (const e of a) writeDescribeGroupsResponseDescribedGroupMember(w, v, e);
   }
-  if (!(v >= 3) && m.authorizedOperations !== -2147483648) {
+  if (!(v >= 3) && !(m.authorizedOperations === -2147483648)) {
     throw fieldNotInVersion('DescribeGroupsResponseDescribedGroup.authorizedOperations', v);
   }
   if (v >= 3) {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -40,6 +39,21 @@ export function defaultDescribeLogDirsRequest(): DescribeLogDirsRequest {
   return {
     topics: [],
   };
+}
+
+function isDefaultDescribeLogDirsRequestDescribableLogDirTopic(m: DescribeLogDirsRequestDescribableLogDirTopic): boolean {
+  return (
+    m.topic === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeLogDirsRequest(m: DescribeLogDirsRequest): boolean {
+  return (
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeLogDirsRequestDescribableLogDirTopic(r: Reader, v: number): DescribeLogDirsRequestDescribableLogDirTopic {
@@ -216,6 +230,44 @@ export function defaultDescribeLogDirsResponse(): DescribeLogDirsResponse {
     errorCode: 0,
     results: [],
   };
+}
+
+function isDefaultDescribeLogDirsResponseDescribeLogDirsPartition(m: DescribeLogDirsResponseDescribeLogDirsPartition): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.partitionSize === 0n &&
+    m.offsetLag === 0n &&
+    m.isFutureKey === false &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeLogDirsResponseDescribeLogDirsTopic(m: DescribeLogDirsResponseDescribeLogDirsTopic): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeLogDirsResponseDescribeLogDirsResult(m: DescribeLogDirsResponseDescribeLogDirsResult): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.logDir === "" &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m.totalBytes === -1n &&
+    m.usableBytes === -1n &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeLogDirsResponse(m: DescribeLogDirsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    (m.results !== null && m.results.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeLogDirsResponseDescribeLogDirsPartition(r: Reader, v: number): DescribeLogDirsResponseDescribeLogDirsPartition {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -39,6 +38,21 @@ export function defaultDescribeProducersRequest(): DescribeProducersRequest {
   return {
     topics: [],
   };
+}
+
+function isDefaultDescribeProducersRequestTopicRequest(m: DescribeProducersRequestTopicRequest): boolean {
+  return (
+    m.name === "" &&
+    (m.partitionIndexes !== null && m.partitionIndexes.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeProducersRequest(m: DescribeProducersRequest): boolean {
+  return (
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeProducersRequestTopicRequest(r: Reader, v: number): DescribeProducersRequestTopicRequest {
@@ -204,6 +218,44 @@ export function defaultDescribeProducersResponse(): DescribeProducersResponse {
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultDescribeProducersResponseProducerState(m: DescribeProducersResponseProducerState): boolean {
+  return (
+    m.producerId === 0n &&
+    m.producerEpoch === 0 &&
+    m.lastSequence === -1 &&
+    m.lastTimestamp === -1n &&
+    m.coordinatorEpoch === 0 &&
+    m.currentTxnStartOffset === -1n &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeProducersResponsePartitionResponse(m: DescribeProducersResponsePartitionResponse): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    (m.activeProducers !== null && m.activeProducers.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeProducersResponseTopicResponse(m: DescribeProducersResponseTopicResponse): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeProducersResponse(m: DescribeProducersResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeProducersResponseProducerState(r: Reader, v: number): DescribeProducersResponseProducerState {

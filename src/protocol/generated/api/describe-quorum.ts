@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -51,6 +50,28 @@ export function defaultDescribeQuorumRequest(): DescribeQuorumRequest {
   return {
     topics: [],
   };
+}
+
+function isDefaultDescribeQuorumRequestPartitionData(m: DescribeQuorumRequestPartitionData): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeQuorumRequestTopicData(m: DescribeQuorumRequestTopicData): boolean {
+  return (
+    m.topicName === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeQuorumRequest(m: DescribeQuorumRequest): boolean {
+  return (
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeQuorumRequestPartitionData(r: Reader, v: number): DescribeQuorumRequestPartitionData {
@@ -291,6 +312,66 @@ export function defaultDescribeQuorumResponse(): DescribeQuorumResponse {
   };
 }
 
+function isDefaultDescribeQuorumResponseReplicaState(m: DescribeQuorumResponseReplicaState): boolean {
+  return (
+    m.replicaId === 0 &&
+    m.replicaDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.logEndOffset === 0n &&
+    m.lastFetchTimestamp === -1n &&
+    m.lastCaughtUpTimestamp === -1n &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeQuorumResponsePartitionData(m: DescribeQuorumResponsePartitionData): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m.leaderId === 0 &&
+    m.leaderEpoch === 0 &&
+    m.highWatermark === 0n &&
+    (m.currentVoters !== null && m.currentVoters.length === 0) &&
+    (m.observers !== null && m.observers.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeQuorumResponseTopicData(m: DescribeQuorumResponseTopicData): boolean {
+  return (
+    m.topicName === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeQuorumResponseListener(m: DescribeQuorumResponseListener): boolean {
+  return (
+    m.name === "" &&
+    m.host === "" &&
+    m.port === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeQuorumResponseNode(m: DescribeQuorumResponseNode): boolean {
+  return (
+    m.nodeId === 0 &&
+    (m.listeners !== null && m.listeners.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeQuorumResponse(m: DescribeQuorumResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    (m.topics !== null && m.topics.length === 0) &&
+    (m.nodes !== null && m.nodes.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
 function readDescribeQuorumResponseReplicaState(r: Reader, v: number): DescribeQuorumResponseReplicaState {
   let replicaId: number = 0;
   let replicaDirectoryId: string = "AAAAAAAAAAAAAAAAAAAAAA";
@@ -525,7 +606,7 @@ function readDescribeQuorumResponse(r: Reader, v: number): DescribeQuorumRespons
 
 function writeDescribeQuorumResponseReplicaState(w: Writer, v: number, m: DescribeQuorumResponseReplicaState): void {
   w.writeInt32(m.replicaId);
-  if (!(v === 2) && m.replicaDirectoryId !== "AAAAAAAAAAAAAAAAAAAAAA") {
+  if (!(v === 2) && !(m.replicaDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA")) {
     throw fieldNotInVersion('DescribeQuorumResponseReplicaState.replicaDirectoryId', v);
   }
   if (v === 2) {
@@ -580,19 +661,19 @@ function writeDescribeQuorumResponseTopicData(w: Writer, v: number, m: DescribeQ
 }
 
 function writeDescribeQuorumResponseListener(w: Writer, v: number, m: DescribeQuorumResponseListener): void {
-  if (!(v === 2) && m.name !== "") {
+  if (!(v === 2) && !(m.name === "")) {
     throw fieldNotInVersion('DescribeQuorumResponseListener.name', v);
   }
   if (v === 2) {
     w.writeCompactString(m.name);
   }
-  if (!(v === 2) && m.host !== "") {
+  if (!(v === 2) && !(m.host === "")) {
     throw fieldNotInVersion('DescribeQuorumResponseListener.host', v);
   }
   if (v === 2) {
     w.writeCompactString(m.host);
   }
-  if (!(v === 2) && m.port !== 0) {
+  if (!(v === 2) && !(m.port === 0)) {
     throw fieldNotInVersion('DescribeQuorumResponseListener.port', v);
   }
   if (v === 2) {
@@ -604,13 +685,13 @@ function writeDescribeQuorumResponseListener(w: Writer, v: number, m: DescribeQu
 }
 
 function writeDescribeQuorumResponseNode(w: Writer, v: number, m: DescribeQuorumResponseNode): void {
-  if (!(v === 2) && m.nodeId !== 0) {
+  if (!(v === 2) && !(m.nodeId === 0)) {
     throw fieldNotInVersion('DescribeQuorumResponseNode.nodeId', v);
   }
   if (v === 2) {
     w.writeInt32(m.nodeId);
   }
-  if (!(v === 2) && (m.listeners === null || m.listeners.length !== 0)) {
+  if (!(v === 2) && !((m.listeners !== null && m.listeners.length === 0))) {
     throw fieldNotInVersion('DescribeQuorumResponseNode.listeners', v);
   }
   if (v === 2) {
@@ -635,7 +716,7 @@ function writeDescribeQuorumResponse(w: Writer, v: number, m: DescribeQuorumResp
     w.writeCompactArrayCount(a.length);
     for (const e of a) writeDescribeQuorumResponseTopicData(w, v, e);
   }
-  if (!(v === 2) && (m.nodes === null || m.nodes.length !== 0)) {
+  if (!(v === 2) && !((m.nodes !== null && m.nodes.length === 0))) {
     throw fieldNotInVersion('DescribeQuorumResponse.nodes', v);
   }
   if (v === 2) {

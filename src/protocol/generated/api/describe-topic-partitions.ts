@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -59,6 +58,30 @@ export function defaultDescribeTopicPartitionsRequest(): DescribeTopicPartitions
     responsePartitionLimit: 2000,
     cursor: null,
   };
+}
+
+function isDefaultDescribeTopicPartitionsRequestTopicRequest(m: DescribeTopicPartitionsRequestTopicRequest): boolean {
+  return (
+    m.name === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeTopicPartitionsRequestCursor(m: DescribeTopicPartitionsRequestCursor): boolean {
+  return (
+    m.topicName === "" &&
+    m.partitionIndex === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeTopicPartitionsRequest(m: DescribeTopicPartitionsRequest): boolean {
+  return (
+    (m.topics !== null && m.topics.length === 0) &&
+    m.responsePartitionLimit === 2000 &&
+    m.cursor === null &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeTopicPartitionsRequestTopicRequest(r: Reader, v: number): DescribeTopicPartitionsRequestTopicRequest {
@@ -274,6 +297,50 @@ export function defaultDescribeTopicPartitionsResponse(): DescribeTopicPartition
     topics: [],
     nextCursor: null,
   };
+}
+
+function isDefaultDescribeTopicPartitionsResponsePartition(m: DescribeTopicPartitionsResponsePartition): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.partitionIndex === 0 &&
+    m.leaderId === 0 &&
+    m.leaderEpoch === -1 &&
+    (m.replicaNodes !== null && m.replicaNodes.length === 0) &&
+    (m.isrNodes !== null && m.isrNodes.length === 0) &&
+    m.eligibleLeaderReplicas === null &&
+    m.lastKnownElr === null &&
+    (m.offlineReplicas !== null && m.offlineReplicas.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeTopicPartitionsResponseTopic(m: DescribeTopicPartitionsResponseTopic): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.name === "" &&
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.isInternal === false &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m.topicAuthorizedOperations === -2147483648 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeTopicPartitionsResponseCursor(m: DescribeTopicPartitionsResponseCursor): boolean {
+  return (
+    m.topicName === "" &&
+    m.partitionIndex === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeTopicPartitionsResponse(m: DescribeTopicPartitionsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m.nextCursor === null &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeTopicPartitionsResponsePartition(r: Reader, v: number): DescribeTopicPartitionsResponsePartition {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultDescribeTransactionsRequest(): DescribeTransactionsReques
   return {
     transactionalIds: [],
   };
+}
+
+function isDefaultDescribeTransactionsRequest(m: DescribeTransactionsRequest): boolean {
+  return (
+    (m.transactionalIds !== null && m.transactionalIds.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeTransactionsRequest(r: Reader, v: number): DescribeTransactionsRequest {
@@ -129,6 +135,36 @@ export function defaultDescribeTransactionsResponse(): DescribeTransactionsRespo
     throttleTimeMs: 0,
     transactionStates: [],
   };
+}
+
+function isDefaultDescribeTransactionsResponseTopicData(m: DescribeTransactionsResponseTopicData): boolean {
+  return (
+    m.topic === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeTransactionsResponseTransactionState(m: DescribeTransactionsResponseTransactionState): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.transactionalId === "" &&
+    m.transactionState === "" &&
+    m.transactionTimeoutMs === 0 &&
+    m.transactionStartTimeMs === 0n &&
+    m.producerId === 0n &&
+    m.producerEpoch === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeTransactionsResponse(m: DescribeTransactionsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.transactionStates !== null && m.transactionStates.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeTransactionsResponseTopicData(r: Reader, v: number): DescribeTransactionsResponseTopicData {

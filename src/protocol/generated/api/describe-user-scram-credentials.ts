@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -37,6 +36,20 @@ export function defaultDescribeUserScramCredentialsRequest(): DescribeUserScramC
   return {
     users: [],
   };
+}
+
+function isDefaultDescribeUserScramCredentialsRequestUserName(m: DescribeUserScramCredentialsRequestUserName): boolean {
+  return (
+    m.name === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeUserScramCredentialsRequest(m: DescribeUserScramCredentialsRequest): boolean {
+  return (
+    (m.users !== null && m.users.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeUserScramCredentialsRequestUserName(r: Reader, v: number): DescribeUserScramCredentialsRequestUserName {
@@ -172,6 +185,34 @@ export function defaultDescribeUserScramCredentialsResponse(): DescribeUserScram
     errorMessage: "",
     results: [],
   };
+}
+
+function isDefaultDescribeUserScramCredentialsResponseCredentialInfo(m: DescribeUserScramCredentialsResponseCredentialInfo): boolean {
+  return (
+    m.mechanism === 0 &&
+    m.iterations === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(m: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult): boolean {
+  return (
+    m.user === "" &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    (m.credentialInfos !== null && m.credentialInfos.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultDescribeUserScramCredentialsResponse(m: DescribeUserScramCredentialsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    (m.results !== null && m.results.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDescribeUserScramCredentialsResponseCredentialInfo(r: Reader, v: number): DescribeUserScramCredentialsResponseCredentialInfo {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -46,6 +45,23 @@ export function defaultElectLeadersRequest(): ElectLeadersRequest {
     topicPartitions: [],
     timeoutMs: 60000,
   };
+}
+
+function isDefaultElectLeadersRequestTopicPartitions(m: ElectLeadersRequestTopicPartitions): boolean {
+  return (
+    m.topic === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultElectLeadersRequest(m: ElectLeadersRequest): boolean {
+  return (
+    m.electionType === 0 &&
+    (m.topicPartitions !== null && m.topicPartitions.length === 0) &&
+    m.timeoutMs === 60000 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readElectLeadersRequestTopicPartitions(r: Reader, v: number): ElectLeadersRequestTopicPartitions {
@@ -128,7 +144,7 @@ function writeElectLeadersRequestTopicPartitions(w: Writer, v: number, m: ElectL
 
 function writeElectLeadersRequest(w: Writer, v: number, m: ElectLeadersRequest): void {
   const flexible = v === 2;
-  if (!(v >= 1) && m.electionType !== 0) {
+  if (!(v >= 1) && !(m.electionType === 0)) {
     throw fieldNotInVersion('ElectLeadersRequest.electionType', v);
   }
   if (v >= 1) {
@@ -210,6 +226,32 @@ export function defaultElectLeadersResponse(): ElectLeadersResponse {
     errorCode: 0,
     replicaElectionResults: [],
   };
+}
+
+function isDefaultElectLeadersResponsePartitionResult(m: ElectLeadersResponsePartitionResult): boolean {
+  return (
+    m.partitionId === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultElectLeadersResponseReplicaElectionResult(m: ElectLeadersResponseReplicaElectionResult): boolean {
+  return (
+    m.topic === "" &&
+    (m.partitionResult !== null && m.partitionResult.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultElectLeadersResponse(m: ElectLeadersResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    (m.replicaElectionResults !== null && m.replicaElectionResults.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readElectLeadersResponsePartitionResult(r: Reader, v: number): ElectLeadersResponsePartitionResult {
@@ -328,7 +370,7 @@ function writeElectLeadersResponseReplicaElectionResult(w: Writer, v: number, m:
 function writeElectLeadersResponse(w: Writer, v: number, m: ElectLeadersResponse): void {
   const flexible = v === 2;
   w.writeInt32(m.throttleTimeMs);
-  if (!(v >= 1) && m.errorCode !== 0) {
+  if (!(v >= 1) && !(m.errorCode === 0)) {
     throw fieldNotInVersion('ElectLeadersResponse.errorCode', v);
   }
   if (v >= 1) {

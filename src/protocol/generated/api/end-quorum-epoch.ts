@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -101,6 +100,51 @@ export function defaultEndQuorumEpochRequest(): EndQuorumEpochRequest {
     topics: [],
     leaderEndpoints: [],
   };
+}
+
+function isDefaultEndQuorumEpochRequestReplicaInfo(m: EndQuorumEpochRequestReplicaInfo): boolean {
+  return (
+    m.candidateId === 0 &&
+    m.candidateDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultEndQuorumEpochRequestPartitionData(m: EndQuorumEpochRequestPartitionData): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.leaderId === 0 &&
+    m.leaderEpoch === 0 &&
+    (m.preferredSuccessors !== null && m.preferredSuccessors.length === 0) &&
+    (m.preferredCandidates !== null && m.preferredCandidates.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultEndQuorumEpochRequestTopicData(m: EndQuorumEpochRequestTopicData): boolean {
+  return (
+    m.topicName === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultEndQuorumEpochRequestLeaderEndpoint(m: EndQuorumEpochRequestLeaderEndpoint): boolean {
+  return (
+    m.name === "" &&
+    m.host === "" &&
+    m.port === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultEndQuorumEpochRequest(m: EndQuorumEpochRequest): boolean {
+  return (
+    m.clusterId === null &&
+    (m.topics !== null && m.topics.length === 0) &&
+    (m.leaderEndpoints !== null && m.leaderEndpoints.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readEndQuorumEpochRequestReplicaInfo(r: Reader, v: number): EndQuorumEpochRequestReplicaInfo {
@@ -286,13 +330,13 @@ function readEndQuorumEpochRequest(r: Reader, v: number): EndQuorumEpochRequest 
 
 function writeEndQuorumEpochRequestReplicaInfo(w: Writer, v: number, m: EndQuorumEpochRequestReplicaInfo): void {
   const flexible = v === 1;
-  if (!(v === 1) && m.candidateId !== 0) {
+  if (!(v === 1) && !(m.candidateId === 0)) {
     throw fieldNotInVersion('EndQuorumEpochRequestReplicaInfo.candidateId', v);
   }
   if (v === 1) {
     w.writeInt32(m.candidateId);
   }
-  if (!(v === 1) && m.candidateDirectoryId !== "AAAAAAAAAAAAAAAAAAAAAA") {
+  if (!(v === 1) && !(m.candidateDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA")) {
     throw fieldNotInVersion('EndQuorumEpochRequestReplicaInfo.candidateDirectoryId', v);
   }
   if (v === 1) {
@@ -342,19 +386,19 @@ function writeEndQuorumEpochRequestTopicData(w: Writer, v: number, m: EndQuorumE
 
 function writeEndQuorumEpochRequestLeaderEndpoint(w: Writer, v: number, m: EndQuorumEpochRequestLeaderEndpoint): void {
   const flexible = v === 1;
-  if (!(v === 1) && m.name !== "") {
+  if (!(v === 1) && !(m.name === "")) {
     throw fieldNotInVersion('EndQuorumEpochRequestLeaderEndpoint.name', v);
   }
   if (v === 1) {
     (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   }
-  if (!(v === 1) && m.host !== "") {
+  if (!(v === 1) && !(m.host === "")) {
     throw fieldNotInVersion('EndQuorumEpochRequestLeaderEndpoint.host', v);
   }
   if (v === 1) {
     (flexible ? w.writeCompactString(m.host) : w.writeString(m.host));
   }
-  if (!(v === 1) && m.port !== 0) {
+  if (!(v === 1) && !(m.port === 0)) {
     throw fieldNotInVersion('EndQuorumEpochRequestLeaderEndpoint.port', v);
   }
   if (v === 1) {
@@ -468,6 +512,42 @@ export function defaultEndQuorumEpochResponse(): EndQuorumEpochResponse {
     topics: [],
     nodeEndpoints: [],
   };
+}
+
+function isDefaultEndQuorumEpochResponsePartitionData(m: EndQuorumEpochResponsePartitionData): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m.leaderId === 0 &&
+    m.leaderEpoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultEndQuorumEpochResponseTopicData(m: EndQuorumEpochResponseTopicData): boolean {
+  return (
+    m.topicName === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultEndQuorumEpochResponseNodeEndpoint(m: EndQuorumEpochResponseNodeEndpoint): boolean {
+  return (
+    m.nodeId === 0 &&
+    m.host === "" &&
+    m.port === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultEndQuorumEpochResponse(m: EndQuorumEpochResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    (m.nodeEndpoints !== null && m.nodeEndpoints.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readEndQuorumEpochResponsePartitionData(r: Reader, v: number): EndQuorumEpochResponsePartitionData {
@@ -632,19 +712,19 @@ function writeEndQuorumEpochResponseTopicData(w: Writer, v: number, m: EndQuorum
 
 function writeEndQuorumEpochResponseNodeEndpoint(w: Writer, v: number, m: EndQuorumEpochResponseNodeEndpoint): void {
   const flexible = v === 1;
-  if (!(v === 1) && m.nodeId !== 0) {
+  if (!(v === 1) && !(m.nodeId === 0)) {
     throw fieldNotInVersion('EndQuorumEpochResponseNodeEndpoint.nodeId', v);
   }
   if (v === 1) {
     w.writeInt32(m.nodeId);
   }
-  if (!(v === 1) && m.host !== "") {
+  if (!(v === 1) && !(m.host === "")) {
     throw fieldNotInVersion('EndQuorumEpochResponseNodeEndpoint.host', v);
   }
   if (v === 1) {
     (flexible ? w.writeCompactString(m.host) : w.writeString(m.host));
   }
-  if (!(v === 1) && m.port !== 0) {
+  if (!(v === 1) && !(m.port === 0)) {
     throw fieldNotInVersion('EndQuorumEpochResponseNodeEndpoint.port', v);
   }
   if (v === 1) {
@@ -663,13 +743,13 @@ function writeEndQuorumEpochResponse(w: Writer, v: number, m: EndQuorumEpochResp
     (flexible ? w.writeCompactArrayCount(a.length) : w.writeArrayCount(a.length));
     for (const e of a) writeEndQuorumEpochResponseTopicData(w, v, e);
   }
-  if (!(v === 1) && (m.nodeEndpoints === null || m.nodeEndpoints.length !== 0)) {
+  if (!(v === 1) && !((m.nodeEndpoints !== null && m.nodeEndpoints.length === 0))) {
     throw fieldNotInVersion('EndQuorumEpochResponse.nodeEndpoints', v);
   }
   if (flexible) {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v === 1 && (m.nodeEndpoints === null || m.nodeEndpoints.length !== 0)) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v === 1 && !((m.nodeEndpoints !== null && m.nodeEndpoints.length === 0))) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         {
           const a = m.nodeEndpoints;
           t.writeCompactArrayCount(a.length);
@@ -677,7 +757,8 @@ function writeEndQuorumEpochResponse(w: Writer, v: number, m: EndQuorumEpochResp
         }
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -33,6 +32,16 @@ export function defaultEndTxnRequest(): EndTxnRequest {
     producerEpoch: 0,
     committed: false,
   };
+}
+
+function isDefaultEndTxnRequest(m: EndTxnRequest): boolean {
+  return (
+    m.transactionalId === "" &&
+    m.producerId === 0n &&
+    m.producerEpoch === 0 &&
+    m.committed === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readEndTxnRequest(r: Reader, v: number): EndTxnRequest {
@@ -106,6 +115,16 @@ export function defaultEndTxnResponse(): EndTxnResponse {
     producerId: -1n,
     producerEpoch: -1,
   };
+}
+
+function isDefaultEndTxnResponse(m: EndTxnResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.producerId === -1n &&
+    m.producerEpoch === -1 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readEndTxnResponse(r: Reader, v: number): EndTxnResponse {

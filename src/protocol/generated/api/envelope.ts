@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -30,6 +29,15 @@ export function defaultEnvelopeRequest(): EnvelopeRequest {
     requestPrincipal: EMPTY_BYTES,
     clientHostAddress: EMPTY_BYTES,
   };
+}
+
+function isDefaultEnvelopeRequest(m: EnvelopeRequest): boolean {
+  return (
+    (m.requestData !== null && m.requestData.length === 0) &&
+    (m.requestPrincipal !== null && m.requestPrincipal.length === 0) &&
+    (m.clientHostAddress !== null && m.clientHostAddress.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readEnvelopeRequest(r: Reader, v: number): EnvelopeRequest {
@@ -91,6 +99,14 @@ export function defaultEnvelopeResponse(): EnvelopeResponse {
     responseData: null,
     errorCode: 0,
   };
+}
+
+function isDefaultEnvelopeResponse(m: EnvelopeResponse): boolean {
+  return (
+    m.responseData === null &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readEnvelopeResponse(r: Reader, v: number): EnvelopeResponse {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultExpireDelegationTokenRequest(): ExpireDelegationTokenRequ
     hmac: EMPTY_BYTES,
     expiryTimePeriodMs: 0n,
   };
+}
+
+function isDefaultExpireDelegationTokenRequest(m: ExpireDelegationTokenRequest): boolean {
+  return (
+    (m.hmac !== null && m.hmac.length === 0) &&
+    m.expiryTimePeriodMs === 0n &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readExpireDelegationTokenRequest(r: Reader, v: number): ExpireDelegationTokenRequest {
@@ -89,6 +96,15 @@ export function defaultExpireDelegationTokenResponse(): ExpireDelegationTokenRes
     expiryTimestampMs: 0n,
     throttleTimeMs: 0,
   };
+}
+
+function isDefaultExpireDelegationTokenResponse(m: ExpireDelegationTokenResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.expiryTimestampMs === 0n &&
+    m.throttleTimeMs === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readExpireDelegationTokenResponse(r: Reader, v: number): ExpireDelegationTokenResponse {

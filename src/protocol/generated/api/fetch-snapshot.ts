@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -88,6 +87,43 @@ export function defaultFetchSnapshotRequest(): FetchSnapshotRequest {
     maxBytes: 2147483647,
     topics: [],
   };
+}
+
+function isDefaultFetchSnapshotRequestSnapshotId(m: FetchSnapshotRequestSnapshotId): boolean {
+  return (
+    m.endOffset === 0n &&
+    m.epoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchSnapshotRequestPartitionSnapshot(m: FetchSnapshotRequestPartitionSnapshot): boolean {
+  return (
+    m.partition === 0 &&
+    m.currentLeaderEpoch === 0 &&
+    isDefaultFetchSnapshotRequestSnapshotId(m.snapshotId) &&
+    m.position === 0n &&
+    m.replicaDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchSnapshotRequestTopicSnapshot(m: FetchSnapshotRequestTopicSnapshot): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchSnapshotRequest(m: FetchSnapshotRequest): boolean {
+  return (
+    m.clusterId === null &&
+    m.replicaId === -1 &&
+    m.maxBytes === 2147483647 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readFetchSnapshotRequestSnapshotId(r: Reader, v: number): FetchSnapshotRequestSnapshotId {
@@ -230,13 +266,14 @@ function writeFetchSnapshotRequestPartitionSnapshot(w: Writer, v: number, m: Fet
   writeFetchSnapshotRequestSnapshotId(w, v, m.snapshotId);
   w.writeInt64(m.position);
   {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v === 1 && m.replicaDirectoryId !== "AAAAAAAAAAAAAAAAAAAAAA") {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v === 1 && !(m.replicaDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA")) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         t.writeUuid(m.replicaDirectoryId);
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 
@@ -261,13 +298,14 @@ function writeFetchSnapshotRequest(w: Writer, v: number, m: FetchSnapshotRequest
     for (const e of a) writeFetchSnapshotRequestTopicSnapshot(w, v, e);
   }
   {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (m.clusterId !== null) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (!(m.clusterId === null)) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         t.writeCompactNullableString(m.clusterId);
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 
@@ -398,6 +436,62 @@ export function defaultFetchSnapshotResponse(): FetchSnapshotResponse {
     topics: [],
     nodeEndpoints: [],
   };
+}
+
+function isDefaultFetchSnapshotResponseSnapshotId(m: FetchSnapshotResponseSnapshotId): boolean {
+  return (
+    m.endOffset === 0n &&
+    m.epoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchSnapshotResponseLeaderIdAndEpoch(m: FetchSnapshotResponseLeaderIdAndEpoch): boolean {
+  return (
+    m.leaderId === 0 &&
+    m.leaderEpoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchSnapshotResponsePartitionSnapshot(m: FetchSnapshotResponsePartitionSnapshot): boolean {
+  return (
+    m.index === 0 &&
+    m.errorCode === 0 &&
+    isDefaultFetchSnapshotResponseSnapshotId(m.snapshotId) &&
+    isDefaultFetchSnapshotResponseLeaderIdAndEpoch(m.currentLeader) &&
+    m.size === 0n &&
+    m.position === 0n &&
+    m.unalignedRecords === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchSnapshotResponseTopicSnapshot(m: FetchSnapshotResponseTopicSnapshot): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchSnapshotResponseNodeEndpoint(m: FetchSnapshotResponseNodeEndpoint): boolean {
+  return (
+    m.nodeId === 0 &&
+    m.host === "" &&
+    m.port === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchSnapshotResponse(m: FetchSnapshotResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    (m.nodeEndpoints !== null && m.nodeEndpoints.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readFetchSnapshotResponseSnapshotId(r: Reader, v: number): FetchSnapshotResponseSnapshotId {
@@ -616,13 +710,14 @@ function writeFetchSnapshotResponsePartitionSnapshot(w: Writer, v: number, m: Fe
   if (m.unalignedRecords === null) throw nullNotEncodable('FetchSnapshotResponsePartitionSnapshot.unalignedRecords', v);
   w.writeCompactBytes(m.unalignedRecords!);
   {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (!isDeepStrictEqual(m.currentLeader, defaultFetchSnapshotResponseLeaderIdAndEpoch())) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (!(isDefaultFetchSnapshotResponseLeaderIdAndEpoch(m.currentLeader))) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         writeFetchSnapshotResponseLeaderIdAndEpoch(t, v, m.currentLeader);
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 
@@ -639,19 +734,19 @@ function writeFetchSnapshotResponseTopicSnapshot(w: Writer, v: number, m: FetchS
 }
 
 function writeFetchSnapshotResponseNodeEndpoint(w: Writer, v: number, m: FetchSnapshotResponseNodeEndpoint): void {
-  if (!(v === 1) && m.nodeId !== 0) {
+  if (!(v === 1) && !(m.nodeId === 0)) {
     throw fieldNotInVersion('FetchSnapshotResponseNodeEndpoint.nodeId', v);
   }
   if (v === 1) {
     w.writeInt32(m.nodeId);
   }
-  if (!(v === 1) && m.host !== "") {
+  if (!(v === 1) && !(m.host === "")) {
     throw fieldNotInVersion('FetchSnapshotResponseNodeEndpoint.host', v);
   }
   if (v === 1) {
     w.writeCompactString(m.host);
   }
-  if (!(v === 1) && m.port !== 0) {
+  if (!(v === 1) && !(m.port === 0)) {
     throw fieldNotInVersion('FetchSnapshotResponseNodeEndpoint.port', v);
   }
   if (v === 1) {
@@ -670,13 +765,13 @@ function writeFetchSnapshotResponse(w: Writer, v: number, m: FetchSnapshotRespon
     w.writeCompactArrayCount(a.length);
     for (const e of a) writeFetchSnapshotResponseTopicSnapshot(w, v, e);
   }
-  if (!(v === 1) && (m.nodeEndpoints === null || m.nodeEndpoints.length !== 0)) {
+  if (!(v === 1) && !((m.nodeEndpoints !== null && m.nodeEndpoints.length === 0))) {
     throw fieldNotInVersion('FetchSnapshotResponse.nodeEndpoints', v);
   }
   {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v === 1 && (m.nodeEndpoints === null || m.nodeEndpoints.length !== 0)) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v === 1 && !((m.nodeEndpoints !== null && m.nodeEndpoints.length === 0))) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         {
           const a = m.nodeEndpoints;
           t.writeCompactArrayCount(a.length);
@@ -684,7 +779,8 @@ function writeFetchSnapshotResponse(w: Writer, v: number, m: FetchSnapshotRespon
         }
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 

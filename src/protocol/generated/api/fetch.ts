@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -141,6 +140,63 @@ export function defaultFetchRequest(): FetchRequest {
     forgottenTopicsData: [],
     rackId: "",
   };
+}
+
+function isDefaultFetchRequestReplicaState(m: FetchRequestReplicaState): boolean {
+  return (
+    m.replicaId === -1 &&
+    m.replicaEpoch === -1n &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchRequestFetchPartition(m: FetchRequestFetchPartition): boolean {
+  return (
+    m.partition === 0 &&
+    m.currentLeaderEpoch === -1 &&
+    m.fetchOffset === 0n &&
+    m.lastFetchedEpoch === -1 &&
+    m.logStartOffset === -1n &&
+    m.partitionMaxBytes === 0 &&
+    m.replicaDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchRequestFetchTopic(m: FetchRequestFetchTopic): boolean {
+  return (
+    m.topic === "" &&
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchRequestForgottenTopic(m: FetchRequestForgottenTopic): boolean {
+  return (
+    m.topic === "" &&
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchRequest(m: FetchRequest): boolean {
+  return (
+    m.clusterId === null &&
+    m.replicaId === -1 &&
+    isDefaultFetchRequestReplicaState(m.replicaState) &&
+    m.maxWaitMs === 0 &&
+    m.minBytes === 0 &&
+    m.maxBytes === 2147483647 &&
+    m.isolationLevel === 0 &&
+    m.sessionId === 0 &&
+    m.sessionEpoch === -1 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    (m.forgottenTopicsData !== null && m.forgottenTopicsData.length === 0) &&
+    m.rackId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readFetchRequestReplicaState(r: Reader, v: number): FetchRequestReplicaState {
@@ -388,13 +444,13 @@ function readFetchRequest(r: Reader, v: number): FetchRequest {
 
 function writeFetchRequestReplicaState(w: Writer, v: number, m: FetchRequestReplicaState): void {
   const flexible = v >= 12;
-  if (!(v >= 15) && m.replicaId !== -1) {
+  if (!(v >= 15) && !(m.replicaId === -1)) {
     throw fieldNotInVersion('FetchRequestReplicaState.replicaId', v);
   }
   if (v >= 15) {
     w.writeInt32(m.replicaId);
   }
-  if (!(v >= 15) && m.replicaEpoch !== -1n) {
+  if (!(v >= 15) && !(m.replicaEpoch === -1n)) {
     throw fieldNotInVersion('FetchRequestReplicaState.replicaEpoch', v);
   }
   if (v >= 15) {
@@ -412,7 +468,7 @@ function writeFetchRequestFetchPartition(w: Writer, v: number, m: FetchRequestFe
     w.writeInt32(m.currentLeaderEpoch);
   }
   w.writeInt64(m.fetchOffset);
-  if (!(v >= 12) && m.lastFetchedEpoch !== -1) {
+  if (!(v >= 12) && !(m.lastFetchedEpoch === -1)) {
     throw fieldNotInVersion('FetchRequestFetchPartition.lastFetchedEpoch', v);
   }
   if (v >= 12) {
@@ -423,13 +479,14 @@ function writeFetchRequestFetchPartition(w: Writer, v: number, m: FetchRequestFe
   }
   w.writeInt32(m.partitionMaxBytes);
   if (flexible) {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v === 17 && m.replicaDirectoryId !== "AAAAAAAAAAAAAAAAAAAAAA") {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v === 17 && !(m.replicaDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA")) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         t.writeUuid(m.replicaDirectoryId);
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 
@@ -459,7 +516,7 @@ function writeFetchRequestForgottenTopic(w: Writer, v: number, m: FetchRequestFo
   if (v >= 13) {
     w.writeUuid(m.topicId);
   }
-  if (!(v >= 7) && (m.partitions === null || m.partitions.length !== 0)) {
+  if (!(v >= 7) && !((m.partitions !== null && m.partitions.length === 0))) {
     throw fieldNotInVersion('FetchRequestForgottenTopic.partitions', v);
   }
   if (v >= 7) {
@@ -476,7 +533,7 @@ function writeFetchRequestForgottenTopic(w: Writer, v: number, m: FetchRequestFo
 
 function writeFetchRequest(w: Writer, v: number, m: FetchRequest): void {
   const flexible = v >= 12;
-  if (!(v <= 14) && m.replicaId !== -1) {
+  if (!(v <= 14) && !(m.replicaId === -1)) {
     throw fieldNotInVersion('FetchRequest.replicaId', v);
   }
   if (v <= 14) {
@@ -501,7 +558,7 @@ function writeFetchRequest(w: Writer, v: number, m: FetchRequest): void {
     (flexible ? w.writeCompactArrayCount(a.length) : w.writeArrayCount(a.length));
     for (const e of a) writeFetchRequestFetchTopic(w, v, e);
   }
-  if (!(v >= 7) && (m.forgottenTopicsData === null || m.forgottenTopicsData.length !== 0)) {
+  if (!(v >= 7) && !((m.forgottenTopicsData !== null && m.forgottenTopicsData.length === 0))) {
     throw fieldNotInVersion('FetchRequest.forgottenTopicsData', v);
   }
   if (v >= 7) {
@@ -514,22 +571,23 @@ function writeFetchRequest(w: Writer, v: number, m: FetchRequest): void {
   if (v >= 11) {
     (flexible ? w.writeCompactString(m.rackId) : w.writeString(m.rackId));
   }
-  if (!(v >= 15) && !isDeepStrictEqual(m.replicaState, defaultFetchRequestReplicaState())) {
+  if (!(v >= 15) && !(isDefaultFetchRequestReplicaState(m.replicaState))) {
     throw fieldNotInVersion('FetchRequest.replicaState', v);
   }
   if (flexible) {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v >= 12 && m.clusterId !== null) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v >= 12 && !(m.clusterId === null)) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         t.writeCompactNullableString(m.clusterId);
       }));
     }
-    if (v >= 15 && !isDeepStrictEqual(m.replicaState, defaultFetchRequestReplicaState())) {
-      tagged.push(encodeTaggedField(1, (t) => {
+    if (v >= 15 && !(isDefaultFetchRequestReplicaState(m.replicaState))) {
+      (tagged ??= []).push(encodeTaggedField(1, (t) => {
         writeFetchRequestReplicaState(t, v, m.replicaState);
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 
@@ -711,6 +769,85 @@ export function defaultFetchResponse(): FetchResponse {
     responses: [],
     nodeEndpoints: [],
   };
+}
+
+function isDefaultFetchResponseEpochEndOffset(m: FetchResponseEpochEndOffset): boolean {
+  return (
+    m.epoch === -1 &&
+    m.endOffset === -1n &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchResponseLeaderIdAndEpoch(m: FetchResponseLeaderIdAndEpoch): boolean {
+  return (
+    m.leaderId === -1 &&
+    m.leaderEpoch === -1 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchResponseSnapshotId(m: FetchResponseSnapshotId): boolean {
+  return (
+    m.endOffset === -1n &&
+    m.epoch === -1 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchResponseAbortedTransaction(m: FetchResponseAbortedTransaction): boolean {
+  return (
+    m.producerId === 0n &&
+    m.firstOffset === 0n &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchResponsePartitionData(m: FetchResponsePartitionData): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m.highWatermark === 0n &&
+    m.lastStableOffset === -1n &&
+    m.logStartOffset === -1n &&
+    isDefaultFetchResponseEpochEndOffset(m.divergingEpoch) &&
+    isDefaultFetchResponseLeaderIdAndEpoch(m.currentLeader) &&
+    isDefaultFetchResponseSnapshotId(m.snapshotId) &&
+    (m.abortedTransactions !== null && m.abortedTransactions.length === 0) &&
+    m.preferredReadReplica === -1 &&
+    m.records === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchResponseFetchableTopicResponse(m: FetchResponseFetchableTopicResponse): boolean {
+  return (
+    m.topic === "" &&
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchResponseNodeEndpoint(m: FetchResponseNodeEndpoint): boolean {
+  return (
+    m.nodeId === 0 &&
+    m.host === "" &&
+    m.port === 0 &&
+    m.rack === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFetchResponse(m: FetchResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.sessionId === 0 &&
+    (m.responses !== null && m.responses.length === 0) &&
+    (m.nodeEndpoints !== null && m.nodeEndpoints.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readFetchResponseEpochEndOffset(r: Reader, v: number): FetchResponseEpochEndOffset {
@@ -1026,13 +1163,13 @@ function readFetchResponse(r: Reader, v: number): FetchResponse {
 
 function writeFetchResponseEpochEndOffset(w: Writer, v: number, m: FetchResponseEpochEndOffset): void {
   const flexible = v >= 12;
-  if (!(v >= 12) && m.epoch !== -1) {
+  if (!(v >= 12) && !(m.epoch === -1)) {
     throw fieldNotInVersion('FetchResponseEpochEndOffset.epoch', v);
   }
   if (v >= 12) {
     w.writeInt32(m.epoch);
   }
-  if (!(v >= 12) && m.endOffset !== -1n) {
+  if (!(v >= 12) && !(m.endOffset === -1n)) {
     throw fieldNotInVersion('FetchResponseEpochEndOffset.endOffset', v);
   }
   if (v >= 12) {
@@ -1045,13 +1182,13 @@ function writeFetchResponseEpochEndOffset(w: Writer, v: number, m: FetchResponse
 
 function writeFetchResponseLeaderIdAndEpoch(w: Writer, v: number, m: FetchResponseLeaderIdAndEpoch): void {
   const flexible = v >= 12;
-  if (!(v >= 12) && m.leaderId !== -1) {
+  if (!(v >= 12) && !(m.leaderId === -1)) {
     throw fieldNotInVersion('FetchResponseLeaderIdAndEpoch.leaderId', v);
   }
   if (v >= 12) {
     w.writeInt32(m.leaderId);
   }
-  if (!(v >= 12) && m.leaderEpoch !== -1) {
+  if (!(v >= 12) && !(m.leaderEpoch === -1)) {
     throw fieldNotInVersion('FetchResponseLeaderIdAndEpoch.leaderEpoch', v);
   }
   if (v >= 12) {
@@ -1073,13 +1210,13 @@ function writeFetchResponseSnapshotId(w: Writer, v: number, m: FetchResponseSnap
 
 function writeFetchResponseAbortedTransaction(w: Writer, v: number, m: FetchResponseAbortedTransaction): void {
   const flexible = v >= 12;
-  if (!(v >= 4) && m.producerId !== 0n) {
+  if (!(v >= 4) && !(m.producerId === 0n)) {
     throw fieldNotInVersion('FetchResponseAbortedTransaction.producerId', v);
   }
   if (v >= 4) {
     w.writeInt64(m.producerId);
   }
-  if (!(v >= 4) && m.firstOffset !== 0n) {
+  if (!(v >= 4) && !(m.firstOffset === 0n)) {
     throw fieldNotInVersion('FetchResponseAbortedTransaction.firstOffset', v);
   }
   if (v >= 4) {
@@ -1109,40 +1246,41 @@ function writeFetchResponsePartitionData(w: Writer, v: number, m: FetchResponseP
       for (const e of a) writeFetchResponseAbortedTransaction(w, v, e);
     }
   }
-  if (!(v >= 11) && m.preferredReadReplica !== -1) {
+  if (!(v >= 11) && !(m.preferredReadReplica === -1)) {
     throw fieldNotInVersion('FetchResponsePartitionData.preferredReadReplica', v);
   }
   if (v >= 11) {
     w.writeInt32(m.preferredReadReplica);
   }
   (flexible ? w.writeCompactNullableBytes(m.records) : w.writeNullableBytes(m.records));
-  if (!(v >= 12) && !isDeepStrictEqual(m.divergingEpoch, defaultFetchResponseEpochEndOffset())) {
+  if (!(v >= 12) && !(isDefaultFetchResponseEpochEndOffset(m.divergingEpoch))) {
     throw fieldNotInVersion('FetchResponsePartitionData.divergingEpoch', v);
   }
-  if (!(v >= 12) && !isDeepStrictEqual(m.currentLeader, defaultFetchResponseLeaderIdAndEpoch())) {
+  if (!(v >= 12) && !(isDefaultFetchResponseLeaderIdAndEpoch(m.currentLeader))) {
     throw fieldNotInVersion('FetchResponsePartitionData.currentLeader', v);
   }
-  if (!(v >= 12) && !isDeepStrictEqual(m.snapshotId, defaultFetchResponseSnapshotId())) {
+  if (!(v >= 12) && !(isDefaultFetchResponseSnapshotId(m.snapshotId))) {
     throw fieldNotInVersion('FetchResponsePartitionData.snapshotId', v);
   }
   if (flexible) {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v >= 12 && !isDeepStrictEqual(m.divergingEpoch, defaultFetchResponseEpochEndOffset())) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v >= 12 && !(isDefaultFetchResponseEpochEndOffset(m.divergingEpoch))) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         writeFetchResponseEpochEndOffset(t, v, m.divergingEpoch);
       }));
     }
-    if (v >= 12 && !isDeepStrictEqual(m.currentLeader, defaultFetchResponseLeaderIdAndEpoch())) {
-      tagged.push(encodeTaggedField(1, (t) => {
+    if (v >= 12 && !(isDefaultFetchResponseLeaderIdAndEpoch(m.currentLeader))) {
+      (tagged ??= []).push(encodeTaggedField(1, (t) => {
         writeFetchResponseLeaderIdAndEpoch(t, v, m.currentLeader);
       }));
     }
-    if (v >= 12 && !isDeepStrictEqual(m.snapshotId, defaultFetchResponseSnapshotId())) {
-      tagged.push(encodeTaggedField(2, (t) => {
+    if (v >= 12 && !(isDefaultFetchResponseSnapshotId(m.snapshotId))) {
+      (tagged ??= []).push(encodeTaggedField(2, (t) => {
         writeFetchResponseSnapshotId(t, v, m.snapshotId);
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 
@@ -1166,25 +1304,25 @@ function writeFetchResponseFetchableTopicResponse(w: Writer, v: number, m: Fetch
 
 function writeFetchResponseNodeEndpoint(w: Writer, v: number, m: FetchResponseNodeEndpoint): void {
   const flexible = v >= 12;
-  if (!(v >= 16) && m.nodeId !== 0) {
+  if (!(v >= 16) && !(m.nodeId === 0)) {
     throw fieldNotInVersion('FetchResponseNodeEndpoint.nodeId', v);
   }
   if (v >= 16) {
     w.writeInt32(m.nodeId);
   }
-  if (!(v >= 16) && m.host !== "") {
+  if (!(v >= 16) && !(m.host === "")) {
     throw fieldNotInVersion('FetchResponseNodeEndpoint.host', v);
   }
   if (v >= 16) {
     (flexible ? w.writeCompactString(m.host) : w.writeString(m.host));
   }
-  if (!(v >= 16) && m.port !== 0) {
+  if (!(v >= 16) && !(m.port === 0)) {
     throw fieldNotInVersion('FetchResponseNodeEndpoint.port', v);
   }
   if (v >= 16) {
     w.writeInt32(m.port);
   }
-  if (!(v >= 16) && m.rack !== null) {
+  if (!(v >= 16) && !(m.rack === null)) {
     throw fieldNotInVersion('FetchResponseNodeEndpoint.rack', v);
   }
   if (v >= 16) {
@@ -1203,7 +1341,7 @@ function writeFetchResponse(w: Writer, v: number, m: FetchResponse): void {
   if (v >= 7) {
     w.writeInt16(m.errorCode);
   }
-  if (!(v >= 7) && m.sessionId !== 0) {
+  if (!(v >= 7) && !(m.sessionId === 0)) {
     throw fieldNotInVersion('FetchResponse.sessionId', v);
   }
   if (v >= 7) {
@@ -1214,13 +1352,13 @@ function writeFetchResponse(w: Writer, v: number, m: FetchResponse): void {
     (flexible ? w.writeCompactArrayCount(a.length) : w.writeArrayCount(a.length));
     for (const e of a) writeFetchResponseFetchableTopicResponse(w, v, e);
   }
-  if (!(v >= 16) && (m.nodeEndpoints === null || m.nodeEndpoints.length !== 0)) {
+  if (!(v >= 16) && !((m.nodeEndpoints !== null && m.nodeEndpoints.length === 0))) {
     throw fieldNotInVersion('FetchResponse.nodeEndpoints', v);
   }
   if (flexible) {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v >= 16 && (m.nodeEndpoints === null || m.nodeEndpoints.length !== 0)) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v >= 16 && !((m.nodeEndpoints !== null && m.nodeEndpoints.length === 0))) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         {
           const a = m.nodeEndpoints;
           t.writeCompactArrayCount(a.length);
@@ -1228,7 +1366,8 @@ function writeFetchResponse(w: Writer, v: number, m: FetchResponse): void {
         }
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -30,6 +29,15 @@ export function defaultFindCoordinatorRequest(): FindCoordinatorRequest {
     keyType: 0,
     coordinatorKeys: [],
   };
+}
+
+function isDefaultFindCoordinatorRequest(m: FindCoordinatorRequest): boolean {
+  return (
+    m.key === "" &&
+    m.keyType === 0 &&
+    (m.coordinatorKeys !== null && m.coordinatorKeys.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readFindCoordinatorRequest(r: Reader, v: number): FindCoordinatorRequest {
@@ -73,19 +81,19 @@ function readFindCoordinatorRequest(r: Reader, v: number): FindCoordinatorReques
 
 function writeFindCoordinatorRequest(w: Writer, v: number, m: FindCoordinatorRequest): void {
   const flexible = v >= 3;
-  if (!(v <= 3) && m.key !== "") {
+  if (!(v <= 3) && !(m.key === "")) {
     throw fieldNotInVersion('FindCoordinatorRequest.key', v);
   }
   if (v <= 3) {
     (flexible ? w.writeCompactString(m.key) : w.writeString(m.key));
   }
-  if (!(v >= 1) && m.keyType !== 0) {
+  if (!(v >= 1) && !(m.keyType === 0)) {
     throw fieldNotInVersion('FindCoordinatorRequest.keyType', v);
   }
   if (v >= 1) {
     w.writeInt8(m.keyType);
   }
-  if (!(v >= 4) && (m.coordinatorKeys === null || m.coordinatorKeys.length !== 0)) {
+  if (!(v >= 4) && !((m.coordinatorKeys !== null && m.coordinatorKeys.length === 0))) {
     throw fieldNotInVersion('FindCoordinatorRequest.coordinatorKeys', v);
   }
   if (v >= 4) {
@@ -169,6 +177,31 @@ export function defaultFindCoordinatorResponse(): FindCoordinatorResponse {
     port: 0,
     coordinators: [],
   };
+}
+
+function isDefaultFindCoordinatorResponseCoordinator(m: FindCoordinatorResponseCoordinator): boolean {
+  return (
+    m.key === "" &&
+    m.nodeId === 0 &&
+    m.host === "" &&
+    m.port === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultFindCoordinatorResponse(m: FindCoordinatorResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m.nodeId === 0 &&
+    m.host === "" &&
+    m.port === 0 &&
+    (m.coordinators !== null && m.coordinators.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readFindCoordinatorResponseCoordinator(r: Reader, v: number): FindCoordinatorResponseCoordinator {
@@ -278,31 +311,31 @@ function readFindCoordinatorResponse(r: Reader, v: number): FindCoordinatorRespo
 
 function writeFindCoordinatorResponseCoordinator(w: Writer, v: number, m: FindCoordinatorResponseCoordinator): void {
   const flexible = v >= 3;
-  if (!(v >= 4) && m.key !== "") {
+  if (!(v >= 4) && !(m.key === "")) {
     throw fieldNotInVersion('FindCoordinatorResponseCoordinator.key', v);
   }
   if (v >= 4) {
     (flexible ? w.writeCompactString(m.key) : w.writeString(m.key));
   }
-  if (!(v >= 4) && m.nodeId !== 0) {
+  if (!(v >= 4) && !(m.nodeId === 0)) {
     throw fieldNotInVersion('FindCoordinatorResponseCoordinator.nodeId', v);
   }
   if (v >= 4) {
     w.writeInt32(m.nodeId);
   }
-  if (!(v >= 4) && m.host !== "") {
+  if (!(v >= 4) && !(m.host === "")) {
     throw fieldNotInVersion('FindCoordinatorResponseCoordinator.host', v);
   }
   if (v >= 4) {
     (flexible ? w.writeCompactString(m.host) : w.writeString(m.host));
   }
-  if (!(v >= 4) && m.port !== 0) {
+  if (!(v >= 4) && !(m.port === 0)) {
     throw fieldNotInVersion('FindCoordinatorResponseCoordinator.port', v);
   }
   if (v >= 4) {
     w.writeInt32(m.port);
   }
-  if (!(v >= 4) && m.errorCode !== 0) {
+  if (!(v >= 4) && !(m.errorCode === 0)) {
     throw fieldNotInVersion('FindCoordinatorResponseCoordinator.errorCode', v);
   }
   if (v >= 4) {
@@ -321,7 +354,7 @@ function writeFindCoordinatorResponse(w: Writer, v: number, m: FindCoordinatorRe
   if (v >= 1) {
     w.writeInt32(m.throttleTimeMs);
   }
-  if (!(v <= 3) && m.errorCode !== 0) {
+  if (!(v <= 3) && !(m.errorCode === 0)) {
     throw fieldNotInVersion('FindCoordinatorResponse.errorCode', v);
   }
   if (v <= 3) {
@@ -330,25 +363,25 @@ function writeFindCoordinatorResponse(w: Writer, v: number, m: FindCoordinatorRe
   if (v >= 1 && v <= 3) {
     (flexible ? w.writeCompactNullableString(m.errorMessage) : w.writeNullableString(m.errorMessage));
   }
-  if (!(v <= 3) && m.nodeId !== 0) {
+  if (!(v <= 3) && !(m.nodeId === 0)) {
     throw fieldNotInVersion('FindCoordinatorResponse.nodeId', v);
   }
   if (v <= 3) {
     w.writeInt32(m.nodeId);
   }
-  if (!(v <= 3) && m.host !== "") {
+  if (!(v <= 3) && !(m.host === "")) {
     throw fieldNotInVersion('FindCoordinatorResponse.host', v);
   }
   if (v <= 3) {
     (flexible ? w.writeCompactString(m.host) : w.writeString(m.host));
   }
-  if (!(v <= 3) && m.port !== 0) {
+  if (!(v <= 3) && !(m.port === 0)) {
     throw fieldNotInVersion('FindCoordinatorResponse.port', v);
   }
   if (v <= 3) {
     w.writeInt32(m.port);
   }
-  if (!(v >= 4) && (m.coordinators === null || m.coordinators.length !== 0)) {
+  if (!(v >= 4) && !((m.coordinators !== null && m.coordinators.length === 0))) {
     throw fieldNotInVersion('FindCoordinatorResponse.coordinators', v);
   }
   if (v >= 4) {

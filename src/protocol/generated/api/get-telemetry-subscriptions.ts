@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultGetTelemetrySubscriptionsRequest(): GetTelemetrySubscript
   return {
     clientInstanceId: "AAAAAAAAAAAAAAAAAAAAAA",
   };
+}
+
+function isDefaultGetTelemetrySubscriptionsRequest(m: GetTelemetrySubscriptionsRequest): boolean {
+  return (
+    m.clientInstanceId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readGetTelemetrySubscriptionsRequest(r: Reader, v: number): GetTelemetrySubscriptionsRequest {
@@ -98,6 +104,21 @@ export function defaultGetTelemetrySubscriptionsResponse(): GetTelemetrySubscrip
     deltaTemporality: false,
     requestedMetrics: [],
   };
+}
+
+function isDefaultGetTelemetrySubscriptionsResponse(m: GetTelemetrySubscriptionsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.clientInstanceId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.subscriptionId === 0 &&
+    (m.acceptedCompressionTypes !== null && m.acceptedCompressionTypes.length === 0) &&
+    m.pushIntervalMs === 0 &&
+    m.telemetryMaxBytes === 0 &&
+    m.deltaTemporality === false &&
+    (m.requestedMetrics !== null && m.requestedMetrics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readGetTelemetrySubscriptionsResponse(r: Reader, v: number): GetTelemetrySubscriptionsResponse {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -33,6 +32,16 @@ export function defaultHeartbeatRequest(): HeartbeatRequest {
     memberId: "",
     groupInstanceId: null,
   };
+}
+
+function isDefaultHeartbeatRequest(m: HeartbeatRequest): boolean {
+  return (
+    m.groupId === "" &&
+    m.generationId === 0 &&
+    m.memberId === "" &&
+    m.groupInstanceId === null &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readHeartbeatRequest(r: Reader, v: number): HeartbeatRequest {
@@ -70,7 +79,7 @@ function writeHeartbeatRequest(w: Writer, v: number, m: HeartbeatRequest): void 
   (flexible ? w.writeCompactString(m.groupId) : w.writeString(m.groupId));
   w.writeInt32(m.generationId);
   (flexible ? w.writeCompactString(m.memberId) : w.writeString(m.memberId));
-  if (!(v >= 3) && m.groupInstanceId !== null) {
+  if (!(v >= 3) && !(m.groupInstanceId === null)) {
     throw fieldNotInVersion('HeartbeatRequest.groupInstanceId', v);
   }
   if (v >= 3) {
@@ -107,6 +116,14 @@ export function defaultHeartbeatResponse(): HeartbeatResponse {
     throttleTimeMs: 0,
     errorCode: 0,
   };
+}
+
+function isDefaultHeartbeatResponse(m: HeartbeatResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readHeartbeatResponse(r: Reader, v: number): HeartbeatResponse {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -65,6 +64,32 @@ export function defaultIncrementalAlterConfigsRequest(): IncrementalAlterConfigs
     resources: [],
     validateOnly: false,
   };
+}
+
+function isDefaultIncrementalAlterConfigsRequestAlterableConfig(m: IncrementalAlterConfigsRequestAlterableConfig): boolean {
+  return (
+    m.name === "" &&
+    m.configOperation === 0 &&
+    m.value === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultIncrementalAlterConfigsRequestAlterConfigsResource(m: IncrementalAlterConfigsRequestAlterConfigsResource): boolean {
+  return (
+    m.resourceType === 0 &&
+    m.resourceName === "" &&
+    (m.configs !== null && m.configs.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultIncrementalAlterConfigsRequest(m: IncrementalAlterConfigsRequest): boolean {
+  return (
+    (m.resources !== null && m.resources.length === 0) &&
+    m.validateOnly === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readIncrementalAlterConfigsRequestAlterableConfig(r: Reader, v: number): IncrementalAlterConfigsRequestAlterableConfig {
@@ -240,6 +265,24 @@ export function defaultIncrementalAlterConfigsResponse(): IncrementalAlterConfig
     throttleTimeMs: 0,
     responses: [],
   };
+}
+
+function isDefaultIncrementalAlterConfigsResponseAlterConfigsResourceResponse(m: IncrementalAlterConfigsResponseAlterConfigsResourceResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m.resourceType === 0 &&
+    m.resourceName === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultIncrementalAlterConfigsResponse(m: IncrementalAlterConfigsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.responses !== null && m.responses.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readIncrementalAlterConfigsResponseAlterConfigsResourceResponse(r: Reader, v: number): IncrementalAlterConfigsResponseAlterConfigsResourceResponse {

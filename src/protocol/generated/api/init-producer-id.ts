@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -33,6 +32,16 @@ export function defaultInitProducerIdRequest(): InitProducerIdRequest {
     producerId: -1n,
     producerEpoch: -1,
   };
+}
+
+function isDefaultInitProducerIdRequest(m: InitProducerIdRequest): boolean {
+  return (
+    m.transactionalId === "" &&
+    m.transactionTimeoutMs === 0 &&
+    m.producerId === -1n &&
+    m.producerEpoch === -1 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readInitProducerIdRequest(r: Reader, v: number): InitProducerIdRequest {
@@ -71,13 +80,13 @@ function writeInitProducerIdRequest(w: Writer, v: number, m: InitProducerIdReque
   const flexible = v >= 2;
   (flexible ? w.writeCompactNullableString(m.transactionalId) : w.writeNullableString(m.transactionalId));
   w.writeInt32(m.transactionTimeoutMs);
-  if (!(v >= 3) && m.producerId !== -1n) {
+  if (!(v >= 3) && !(m.producerId === -1n)) {
     throw fieldNotInVersion('InitProducerIdRequest.producerId', v);
   }
   if (v >= 3) {
     w.writeInt64(m.producerId);
   }
-  if (!(v >= 3) && m.producerEpoch !== -1) {
+  if (!(v >= 3) && !(m.producerEpoch === -1)) {
     throw fieldNotInVersion('InitProducerIdRequest.producerEpoch', v);
   }
   if (v >= 3) {
@@ -120,6 +129,16 @@ export function defaultInitProducerIdResponse(): InitProducerIdResponse {
     producerId: -1n,
     producerEpoch: 0,
   };
+}
+
+function isDefaultInitProducerIdResponse(m: InitProducerIdResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.producerId === -1n &&
+    m.producerEpoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readInitProducerIdResponse(r: Reader, v: number): InitProducerIdResponse {

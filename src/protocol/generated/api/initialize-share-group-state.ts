@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -62,6 +61,31 @@ export function defaultInitializeShareGroupStateRequest(): InitializeShareGroupS
     groupId: "",
     topics: [],
   };
+}
+
+function isDefaultInitializeShareGroupStateRequestPartitionData(m: InitializeShareGroupStateRequestPartitionData): boolean {
+  return (
+    m.partition === 0 &&
+    m.stateEpoch === 0 &&
+    m.startOffset === 0n &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultInitializeShareGroupStateRequestInitializeStateData(m: InitializeShareGroupStateRequestInitializeStateData): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultInitializeShareGroupStateRequest(m: InitializeShareGroupStateRequest): boolean {
+  return (
+    m.groupId === "" &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readInitializeShareGroupStateRequestPartitionData(r: Reader, v: number): InitializeShareGroupStateRequestPartitionData {
@@ -237,6 +261,30 @@ export function defaultInitializeShareGroupStateResponse(): InitializeShareGroup
   return {
     results: [],
   };
+}
+
+function isDefaultInitializeShareGroupStateResponsePartitionResult(m: InitializeShareGroupStateResponsePartitionResult): boolean {
+  return (
+    m.partition === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultInitializeShareGroupStateResponseInitializeStateResult(m: InitializeShareGroupStateResponseInitializeStateResult): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultInitializeShareGroupStateResponse(m: InitializeShareGroupStateResponse): boolean {
+  return (
+    (m.results !== null && m.results.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readInitializeShareGroupStateResponsePartitionResult(r: Reader, v: number): InitializeShareGroupStateResponsePartitionResult {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -61,6 +60,28 @@ export function defaultJoinGroupRequest(): JoinGroupRequest {
     protocols: [],
     reason: null,
   };
+}
+
+function isDefaultJoinGroupRequestProtocol(m: JoinGroupRequestProtocol): boolean {
+  return (
+    m.name === "" &&
+    (m.metadata !== null && m.metadata.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultJoinGroupRequest(m: JoinGroupRequest): boolean {
+  return (
+    m.groupId === "" &&
+    m.sessionTimeoutMs === 0 &&
+    m.rebalanceTimeoutMs === -1 &&
+    m.memberId === "" &&
+    m.groupInstanceId === null &&
+    m.protocolType === "" &&
+    (m.protocols !== null && m.protocols.length === 0) &&
+    m.reason === null &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readJoinGroupRequestProtocol(r: Reader, v: number): JoinGroupRequestProtocol {
@@ -156,7 +177,7 @@ function writeJoinGroupRequest(w: Writer, v: number, m: JoinGroupRequest): void 
     w.writeInt32(m.rebalanceTimeoutMs);
   }
   (flexible ? w.writeCompactString(m.memberId) : w.writeString(m.memberId));
-  if (!(v >= 5) && m.groupInstanceId !== null) {
+  if (!(v >= 5) && !(m.groupInstanceId === null)) {
     throw fieldNotInVersion('JoinGroupRequest.groupInstanceId', v);
   }
   if (v >= 5) {
@@ -241,6 +262,30 @@ export function defaultJoinGroupResponse(): JoinGroupResponse {
     memberId: "",
     members: [],
   };
+}
+
+function isDefaultJoinGroupResponseMember(m: JoinGroupResponseMember): boolean {
+  return (
+    m.memberId === "" &&
+    m.groupInstanceId === null &&
+    (m.metadata !== null && m.metadata.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultJoinGroupResponse(m: JoinGroupResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.generationId === -1 &&
+    m.protocolType === null &&
+    m.protocolName === "" &&
+    m.leader === "" &&
+    m.skipAssignment === false &&
+    m.memberId === "" &&
+    (m.members !== null && m.members.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readJoinGroupResponseMember(r: Reader, v: number): JoinGroupResponseMember {
@@ -352,7 +397,7 @@ function writeJoinGroupResponse(w: Writer, v: number, m: JoinGroupResponse): voi
   if (m.protocolName === null && !(v >= 7)) throw nullNotEncodable('JoinGroupResponse.protocolName', v);
   (flexible ? (v >= 7 ? w.writeCompactNullableString(m.protocolName) : w.writeCompactString(m.protocolName!)) : (v >= 7 ? w.writeNullableString(m.protocolName) : w.writeString(m.protocolName!)));
   (flexible ? w.writeCompactString(m.leader) : w.writeString(m.leader));
-  if (!(v === 9) && m.skipAssignment !== false) {
+  if (!(v === 9) && !(m.skipAssignment === false)) {
     throw fieldNotInVersion('JoinGroupResponse.skipAssignment', v);
   }
   if (v === 9) {

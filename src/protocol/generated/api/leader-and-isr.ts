@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -129,6 +128,56 @@ export function defaultLeaderAndIsrRequest(): LeaderAndIsrRequest {
     topicStates: [],
     liveLeaders: [],
   };
+}
+
+function isDefaultLeaderAndIsrRequestLeaderAndIsrPartitionState(m: LeaderAndIsrRequestLeaderAndIsrPartitionState): boolean {
+  return (
+    m.topicName === "" &&
+    m.partitionIndex === 0 &&
+    m.controllerEpoch === 0 &&
+    m.leader === 0 &&
+    m.leaderEpoch === 0 &&
+    (m.isr !== null && m.isr.length === 0) &&
+    m.partitionEpoch === 0 &&
+    (m.replicas !== null && m.replicas.length === 0) &&
+    (m.addingReplicas !== null && m.addingReplicas.length === 0) &&
+    (m.removingReplicas !== null && m.removingReplicas.length === 0) &&
+    m.isNew === false &&
+    m.leaderRecoveryState === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultLeaderAndIsrRequestLeaderAndIsrTopicState(m: LeaderAndIsrRequestLeaderAndIsrTopicState): boolean {
+  return (
+    m.topicName === "" &&
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitionStates !== null && m.partitionStates.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultLeaderAndIsrRequestLeaderAndIsrLiveLeader(m: LeaderAndIsrRequestLeaderAndIsrLiveLeader): boolean {
+  return (
+    m.brokerId === 0 &&
+    m.hostName === "" &&
+    m.port === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultLeaderAndIsrRequest(m: LeaderAndIsrRequest): boolean {
+  return (
+    m.controllerId === 0 &&
+    m.isKRaftController === false &&
+    m.controllerEpoch === 0 &&
+    m.brokerEpoch === -1n &&
+    m.type === 0 &&
+    (m.ungroupedPartitionStates !== null && m.ungroupedPartitionStates.length === 0) &&
+    (m.topicStates !== null && m.topicStates.length === 0) &&
+    (m.liveLeaders !== null && m.liveLeaders.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readLeaderAndIsrRequestLeaderAndIsrPartitionState(r: Reader, v: number): LeaderAndIsrRequestLeaderAndIsrPartitionState {
@@ -400,7 +449,7 @@ function writeLeaderAndIsrRequestLeaderAndIsrPartitionState(w: Writer, v: number
   if (v >= 1) {
     w.writeBool(m.isNew);
   }
-  if (!(v >= 6) && m.leaderRecoveryState !== 0) {
+  if (!(v >= 6) && !(m.leaderRecoveryState === 0)) {
     throw fieldNotInVersion('LeaderAndIsrRequestLeaderAndIsrPartitionState.leaderRecoveryState', v);
   }
   if (v >= 6) {
@@ -413,7 +462,7 @@ function writeLeaderAndIsrRequestLeaderAndIsrPartitionState(w: Writer, v: number
 
 function writeLeaderAndIsrRequestLeaderAndIsrTopicState(w: Writer, v: number, m: LeaderAndIsrRequestLeaderAndIsrTopicState): void {
   const flexible = v >= 4;
-  if (!(v >= 2) && m.topicName !== "") {
+  if (!(v >= 2) && !(m.topicName === "")) {
     throw fieldNotInVersion('LeaderAndIsrRequestLeaderAndIsrTopicState.topicName', v);
   }
   if (v >= 2) {
@@ -422,7 +471,7 @@ function writeLeaderAndIsrRequestLeaderAndIsrTopicState(w: Writer, v: number, m:
   if (v >= 5) {
     w.writeUuid(m.topicId);
   }
-  if (!(v >= 2) && (m.partitionStates === null || m.partitionStates.length !== 0)) {
+  if (!(v >= 2) && !((m.partitionStates !== null && m.partitionStates.length === 0))) {
     throw fieldNotInVersion('LeaderAndIsrRequestLeaderAndIsrTopicState.partitionStates', v);
   }
   if (v >= 2) {
@@ -450,7 +499,7 @@ function writeLeaderAndIsrRequestLeaderAndIsrLiveLeader(w: Writer, v: number, m:
 function writeLeaderAndIsrRequest(w: Writer, v: number, m: LeaderAndIsrRequest): void {
   const flexible = v >= 4;
   w.writeInt32(m.controllerId);
-  if (!(v === 7) && m.isKRaftController !== false) {
+  if (!(v === 7) && !(m.isKRaftController === false)) {
     throw fieldNotInVersion('LeaderAndIsrRequest.isKRaftController', v);
   }
   if (v === 7) {
@@ -460,13 +509,13 @@ function writeLeaderAndIsrRequest(w: Writer, v: number, m: LeaderAndIsrRequest):
   if (v >= 2) {
     w.writeInt64(m.brokerEpoch);
   }
-  if (!(v >= 5) && m.type !== 0) {
+  if (!(v >= 5) && !(m.type === 0)) {
     throw fieldNotInVersion('LeaderAndIsrRequest.type', v);
   }
   if (v >= 5) {
     w.writeInt8(m.type);
   }
-  if (!(v <= 1) && (m.ungroupedPartitionStates === null || m.ungroupedPartitionStates.length !== 0)) {
+  if (!(v <= 1) && !((m.ungroupedPartitionStates !== null && m.ungroupedPartitionStates.length === 0))) {
     throw fieldNotInVersion('LeaderAndIsrRequest.ungroupedPartitionStates', v);
   }
   if (v <= 1) {
@@ -476,7 +525,7 @@ function writeLeaderAndIsrRequest(w: Writer, v: number, m: LeaderAndIsrRequest):
       for (const e of a) writeLeaderAndIsrRequestLeaderAndIsrPartitionState(w, v, e);
     }
   }
-  if (!(v >= 2) && (m.topicStates === null || m.topicStates.length !== 0)) {
+  if (!(v >= 2) && !((m.topicStates !== null && m.topicStates.length === 0))) {
     throw fieldNotInVersion('LeaderAndIsrRequest.topicStates', v);
   }
   if (v >= 2) {
@@ -560,6 +609,32 @@ export function defaultLeaderAndIsrResponse(): LeaderAndIsrResponse {
     partitionErrors: [],
     topics: [],
   };
+}
+
+function isDefaultLeaderAndIsrResponseLeaderAndIsrPartitionError(m: LeaderAndIsrResponseLeaderAndIsrPartitionError): boolean {
+  return (
+    m.topicName === "" &&
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultLeaderAndIsrResponseLeaderAndIsrTopicError(m: LeaderAndIsrResponseLeaderAndIsrTopicError): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitionErrors !== null && m.partitionErrors.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultLeaderAndIsrResponse(m: LeaderAndIsrResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    (m.partitionErrors !== null && m.partitionErrors.length === 0) &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readLeaderAndIsrResponseLeaderAndIsrPartitionError(r: Reader, v: number): LeaderAndIsrResponseLeaderAndIsrPartitionError {
@@ -682,13 +757,13 @@ function writeLeaderAndIsrResponseLeaderAndIsrPartitionError(w: Writer, v: numbe
 
 function writeLeaderAndIsrResponseLeaderAndIsrTopicError(w: Writer, v: number, m: LeaderAndIsrResponseLeaderAndIsrTopicError): void {
   const flexible = v >= 4;
-  if (!(v >= 5) && m.topicId !== "AAAAAAAAAAAAAAAAAAAAAA") {
+  if (!(v >= 5) && !(m.topicId === "AAAAAAAAAAAAAAAAAAAAAA")) {
     throw fieldNotInVersion('LeaderAndIsrResponseLeaderAndIsrTopicError.topicId', v);
   }
   if (v >= 5) {
     w.writeUuid(m.topicId);
   }
-  if (!(v >= 5) && (m.partitionErrors === null || m.partitionErrors.length !== 0)) {
+  if (!(v >= 5) && !((m.partitionErrors !== null && m.partitionErrors.length === 0))) {
     throw fieldNotInVersion('LeaderAndIsrResponseLeaderAndIsrTopicError.partitionErrors', v);
   }
   if (v >= 5) {
@@ -706,7 +781,7 @@ function writeLeaderAndIsrResponseLeaderAndIsrTopicError(w: Writer, v: number, m
 function writeLeaderAndIsrResponse(w: Writer, v: number, m: LeaderAndIsrResponse): void {
   const flexible = v >= 4;
   w.writeInt16(m.errorCode);
-  if (!(v <= 4) && (m.partitionErrors === null || m.partitionErrors.length !== 0)) {
+  if (!(v <= 4) && !((m.partitionErrors !== null && m.partitionErrors.length === 0))) {
     throw fieldNotInVersion('LeaderAndIsrResponse.partitionErrors', v);
   }
   if (v <= 4) {
@@ -716,7 +791,7 @@ function writeLeaderAndIsrResponse(w: Writer, v: number, m: LeaderAndIsrResponse
       for (const e of a) writeLeaderAndIsrResponseLeaderAndIsrPartitionError(w, v, e);
     }
   }
-  if (!(v >= 5) && (m.topics === null || m.topics.length !== 0)) {
+  if (!(v >= 5) && !((m.topics !== null && m.topics.length === 0))) {
     throw fieldNotInVersion('LeaderAndIsrResponse.topics', v);
   }
   if (v >= 5) {

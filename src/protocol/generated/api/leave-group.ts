@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -49,6 +48,24 @@ export function defaultLeaveGroupRequest(): LeaveGroupRequest {
     memberId: "",
     members: [],
   };
+}
+
+function isDefaultLeaveGroupRequestMemberIdentity(m: LeaveGroupRequestMemberIdentity): boolean {
+  return (
+    m.memberId === "" &&
+    m.groupInstanceId === null &&
+    m.reason === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultLeaveGroupRequest(m: LeaveGroupRequest): boolean {
+  return (
+    m.groupId === "" &&
+    m.memberId === "" &&
+    (m.members !== null && m.members.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readLeaveGroupRequestMemberIdentity(r: Reader, v: number): LeaveGroupRequestMemberIdentity {
@@ -121,13 +138,13 @@ function readLeaveGroupRequest(r: Reader, v: number): LeaveGroupRequest {
 
 function writeLeaveGroupRequestMemberIdentity(w: Writer, v: number, m: LeaveGroupRequestMemberIdentity): void {
   const flexible = v >= 4;
-  if (!(v >= 3) && m.memberId !== "") {
+  if (!(v >= 3) && !(m.memberId === "")) {
     throw fieldNotInVersion('LeaveGroupRequestMemberIdentity.memberId', v);
   }
   if (v >= 3) {
     (flexible ? w.writeCompactString(m.memberId) : w.writeString(m.memberId));
   }
-  if (!(v >= 3) && m.groupInstanceId !== null) {
+  if (!(v >= 3) && !(m.groupInstanceId === null)) {
     throw fieldNotInVersion('LeaveGroupRequestMemberIdentity.groupInstanceId', v);
   }
   if (v >= 3) {
@@ -144,13 +161,13 @@ function writeLeaveGroupRequestMemberIdentity(w: Writer, v: number, m: LeaveGrou
 function writeLeaveGroupRequest(w: Writer, v: number, m: LeaveGroupRequest): void {
   const flexible = v >= 4;
   (flexible ? w.writeCompactString(m.groupId) : w.writeString(m.groupId));
-  if (!(v <= 2) && m.memberId !== "") {
+  if (!(v <= 2) && !(m.memberId === "")) {
     throw fieldNotInVersion('LeaveGroupRequest.memberId', v);
   }
   if (v <= 2) {
     (flexible ? w.writeCompactString(m.memberId) : w.writeString(m.memberId));
   }
-  if (!(v >= 3) && (m.members === null || m.members.length !== 0)) {
+  if (!(v >= 3) && !((m.members !== null && m.members.length === 0))) {
     throw fieldNotInVersion('LeaveGroupRequest.members', v);
   }
   if (v >= 3) {
@@ -213,6 +230,24 @@ export function defaultLeaveGroupResponse(): LeaveGroupResponse {
     errorCode: 0,
     members: [],
   };
+}
+
+function isDefaultLeaveGroupResponseMemberResponse(m: LeaveGroupResponseMemberResponse): boolean {
+  return (
+    m.memberId === "" &&
+    m.groupInstanceId === "" &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultLeaveGroupResponse(m: LeaveGroupResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    (m.members !== null && m.members.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readLeaveGroupResponseMemberResponse(r: Reader, v: number): LeaveGroupResponseMemberResponse {
@@ -285,19 +320,19 @@ function readLeaveGroupResponse(r: Reader, v: number): LeaveGroupResponse {
 
 function writeLeaveGroupResponseMemberResponse(w: Writer, v: number, m: LeaveGroupResponseMemberResponse): void {
   const flexible = v >= 4;
-  if (!(v >= 3) && m.memberId !== "") {
+  if (!(v >= 3) && !(m.memberId === "")) {
     throw fieldNotInVersion('LeaveGroupResponseMemberResponse.memberId', v);
   }
   if (v >= 3) {
     (flexible ? w.writeCompactString(m.memberId) : w.writeString(m.memberId));
   }
-  if (!(v >= 3) && m.groupInstanceId !== "") {
+  if (!(v >= 3) && !(m.groupInstanceId === "")) {
     throw fieldNotInVersion('LeaveGroupResponseMemberResponse.groupInstanceId', v);
   }
   if (v >= 3) {
     (flexible ? w.writeCompactNullableString(m.groupInstanceId) : w.writeNullableString(m.groupInstanceId));
   }
-  if (!(v >= 3) && m.errorCode !== 0) {
+  if (!(v >= 3) && !(m.errorCode === 0)) {
     throw fieldNotInVersion('LeaveGroupResponseMemberResponse.errorCode', v);
   }
   if (v >= 3) {
@@ -314,7 +349,7 @@ function writeLeaveGroupResponse(w: Writer, v: number, m: LeaveGroupResponse): v
     w.writeInt32(m.throttleTimeMs);
   }
   w.writeInt16(m.errorCode);
-  if (!(v >= 3) && (m.members === null || m.members.length !== 0)) {
+  if (!(v >= 3) && !((m.members !== null && m.members.length === 0))) {
     throw fieldNotInVersion('LeaveGroupResponse.members', v);
   }
   if (v >= 3) {

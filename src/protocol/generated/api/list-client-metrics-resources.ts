@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -21,6 +20,12 @@ export interface ListClientMetricsResourcesRequest {
 export function defaultListClientMetricsResourcesRequest(): ListClientMetricsResourcesRequest {
   return {
   };
+}
+
+function isDefaultListClientMetricsResourcesRequest(m: ListClientMetricsResourcesRequest): boolean {
+  return (
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readListClientMetricsResourcesRequest(r: Reader, v: number): ListClientMetricsResourcesRequest {
@@ -86,6 +91,22 @@ export function defaultListClientMetricsResourcesResponse(): ListClientMetricsRe
     errorCode: 0,
     clientMetricsResources: [],
   };
+}
+
+function isDefaultListClientMetricsResourcesResponseClientMetricsResource(m: ListClientMetricsResourcesResponseClientMetricsResource): boolean {
+  return (
+    m.name === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultListClientMetricsResourcesResponse(m: ListClientMetricsResourcesResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    (m.clientMetricsResources !== null && m.clientMetricsResources.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readListClientMetricsResourcesResponseClientMetricsResource(r: Reader, v: number): ListClientMetricsResourcesResponseClientMetricsResource {

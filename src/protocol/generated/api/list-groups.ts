@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultListGroupsRequest(): ListGroupsRequest {
     statesFilter: [],
     typesFilter: [],
   };
+}
+
+function isDefaultListGroupsRequest(m: ListGroupsRequest): boolean {
+  return (
+    (m.statesFilter !== null && m.statesFilter.length === 0) &&
+    (m.typesFilter !== null && m.typesFilter.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readListGroupsRequest(r: Reader, v: number): ListGroupsRequest {
@@ -73,7 +80,7 @@ function readListGroupsRequest(r: Reader, v: number): ListGroupsRequest {
 
 function writeListGroupsRequest(w: Writer, v: number, m: ListGroupsRequest): void {
   const flexible = v >= 3;
-  if (!(v >= 4) && (m.statesFilter === null || m.statesFilter.length !== 0)) {
+  if (!(v >= 4) && !((m.statesFilter !== null && m.statesFilter.length === 0))) {
     throw fieldNotInVersion('ListGroupsRequest.statesFilter', v);
   }
   if (v >= 4) {
@@ -83,7 +90,7 @@ function writeListGroupsRequest(w: Writer, v: number, m: ListGroupsRequest): voi
       for (const e of a) (flexible ? w.writeCompactString(e) : w.writeString(e));
     }
   }
-  if (!(v === 5) && (m.typesFilter === null || m.typesFilter.length !== 0)) {
+  if (!(v === 5) && !((m.typesFilter !== null && m.typesFilter.length === 0))) {
     throw fieldNotInVersion('ListGroupsRequest.typesFilter', v);
   }
   if (v === 5) {
@@ -149,6 +156,25 @@ export function defaultListGroupsResponse(): ListGroupsResponse {
     errorCode: 0,
     groups: [],
   };
+}
+
+function isDefaultListGroupsResponseListedGroup(m: ListGroupsResponseListedGroup): boolean {
+  return (
+    m.groupId === "" &&
+    m.protocolType === "" &&
+    m.groupState === "" &&
+    m.groupType === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultListGroupsResponse(m: ListGroupsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    (m.groups !== null && m.groups.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readListGroupsResponseListedGroup(r: Reader, v: number): ListGroupsResponseListedGroup {

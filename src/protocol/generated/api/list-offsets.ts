@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -71,6 +70,34 @@ export function defaultListOffsetsRequest(): ListOffsetsRequest {
     topics: [],
     timeoutMs: 0,
   };
+}
+
+function isDefaultListOffsetsRequestListOffsetsPartition(m: ListOffsetsRequestListOffsetsPartition): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.currentLeaderEpoch === -1 &&
+    m.timestamp === 0n &&
+    m.maxNumOffsets === 1 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultListOffsetsRequestListOffsetsTopic(m: ListOffsetsRequestListOffsetsTopic): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultListOffsetsRequest(m: ListOffsetsRequest): boolean {
+  return (
+    m.replicaId === 0 &&
+    m.isolationLevel === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m.timeoutMs === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readListOffsetsRequestListOffsetsPartition(r: Reader, v: number): ListOffsetsRequestListOffsetsPartition {
@@ -182,7 +209,7 @@ function writeListOffsetsRequestListOffsetsPartition(w: Writer, v: number, m: Li
     w.writeInt32(m.currentLeaderEpoch);
   }
   w.writeInt64(m.timestamp);
-  if (!(v === 0) && m.maxNumOffsets !== 1) {
+  if (!(v === 0) && !(m.maxNumOffsets === 1)) {
     throw fieldNotInVersion('ListOffsetsRequestListOffsetsPartition.maxNumOffsets', v);
   }
   if (v === 0) {
@@ -209,7 +236,7 @@ function writeListOffsetsRequestListOffsetsTopic(w: Writer, v: number, m: ListOf
 function writeListOffsetsRequest(w: Writer, v: number, m: ListOffsetsRequest): void {
   const flexible = v >= 6;
   w.writeInt32(m.replicaId);
-  if (!(v >= 2) && m.isolationLevel !== 0) {
+  if (!(v >= 2) && !(m.isolationLevel === 0)) {
     throw fieldNotInVersion('ListOffsetsRequest.isolationLevel', v);
   }
   if (v >= 2) {
@@ -297,6 +324,34 @@ export function defaultListOffsetsResponse(): ListOffsetsResponse {
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultListOffsetsResponseListOffsetsPartitionResponse(m: ListOffsetsResponseListOffsetsPartitionResponse): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    (m.oldStyleOffsets !== null && m.oldStyleOffsets.length === 0) &&
+    m.timestamp === -1n &&
+    m.offset === -1n &&
+    m.leaderEpoch === -1 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultListOffsetsResponseListOffsetsTopicResponse(m: ListOffsetsResponseListOffsetsTopicResponse): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultListOffsetsResponse(m: ListOffsetsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readListOffsetsResponseListOffsetsPartitionResponse(r: Reader, v: number): ListOffsetsResponseListOffsetsPartitionResponse {
@@ -415,7 +470,7 @@ function writeListOffsetsResponseListOffsetsPartitionResponse(w: Writer, v: numb
   const flexible = v >= 6;
   w.writeInt32(m.partitionIndex);
   w.writeInt16(m.errorCode);
-  if (!(v === 0) && (m.oldStyleOffsets === null || m.oldStyleOffsets.length !== 0)) {
+  if (!(v === 0) && !((m.oldStyleOffsets !== null && m.oldStyleOffsets.length === 0))) {
     throw fieldNotInVersion('ListOffsetsResponseListOffsetsPartitionResponse.oldStyleOffsets', v);
   }
   if (v === 0) {
@@ -425,19 +480,19 @@ function writeListOffsetsResponseListOffsetsPartitionResponse(w: Writer, v: numb
       for (const e of a) w.writeInt64(e);
     }
   }
-  if (!(v >= 1) && m.timestamp !== -1n) {
+  if (!(v >= 1) && !(m.timestamp === -1n)) {
     throw fieldNotInVersion('ListOffsetsResponseListOffsetsPartitionResponse.timestamp', v);
   }
   if (v >= 1) {
     w.writeInt64(m.timestamp);
   }
-  if (!(v >= 1) && m.offset !== -1n) {
+  if (!(v >= 1) && !(m.offset === -1n)) {
     throw fieldNotInVersion('ListOffsetsResponseListOffsetsPartitionResponse.offset', v);
   }
   if (v >= 1) {
     w.writeInt64(m.offset);
   }
-  if (!(v >= 4) && m.leaderEpoch !== -1) {
+  if (!(v >= 4) && !(m.leaderEpoch === -1)) {
     throw fieldNotInVersion('ListOffsetsResponseListOffsetsPartitionResponse.leaderEpoch', v);
   }
   if (v >= 4) {

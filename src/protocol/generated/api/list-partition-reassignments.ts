@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -43,6 +42,22 @@ export function defaultListPartitionReassignmentsRequest(): ListPartitionReassig
     timeoutMs: 60000,
     topics: null,
   };
+}
+
+function isDefaultListPartitionReassignmentsRequestListPartitionReassignmentsTopics(m: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics): boolean {
+  return (
+    m.name === "" &&
+    (m.partitionIndexes !== null && m.partitionIndexes.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultListPartitionReassignmentsRequest(m: ListPartitionReassignmentsRequest): boolean {
+  return (
+    m.timeoutMs === 60000 &&
+    m.topics === null &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readListPartitionReassignmentsRequestListPartitionReassignmentsTopics(r: Reader, v: number): ListPartitionReassignmentsRequestListPartitionReassignmentsTopics {
@@ -198,6 +213,34 @@ export function defaultListPartitionReassignmentsResponse(): ListPartitionReassi
     errorMessage: "",
     topics: [],
   };
+}
+
+function isDefaultListPartitionReassignmentsResponseOngoingPartitionReassignment(m: ListPartitionReassignmentsResponseOngoingPartitionReassignment): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    (m.replicas !== null && m.replicas.length === 0) &&
+    (m.addingReplicas !== null && m.addingReplicas.length === 0) &&
+    (m.removingReplicas !== null && m.removingReplicas.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultListPartitionReassignmentsResponseOngoingTopicReassignment(m: ListPartitionReassignmentsResponseOngoingTopicReassignment): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultListPartitionReassignmentsResponse(m: ListPartitionReassignmentsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readListPartitionReassignmentsResponseOngoingPartitionReassignment(r: Reader, v: number): ListPartitionReassignmentsResponseOngoingPartitionReassignment {

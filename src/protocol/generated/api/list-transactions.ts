@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -30,6 +29,15 @@ export function defaultListTransactionsRequest(): ListTransactionsRequest {
     producerIdFilters: [],
     durationFilter: -1n,
   };
+}
+
+function isDefaultListTransactionsRequest(m: ListTransactionsRequest): boolean {
+  return (
+    (m.stateFilters !== null && m.stateFilters.length === 0) &&
+    (m.producerIdFilters !== null && m.producerIdFilters.length === 0) &&
+    m.durationFilter === -1n &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readListTransactionsRequest(r: Reader, v: number): ListTransactionsRequest {
@@ -85,7 +93,7 @@ function writeListTransactionsRequest(w: Writer, v: number, m: ListTransactionsR
     w.writeCompactArrayCount(a.length);
     for (const e of a) w.writeInt64(e);
   }
-  if (!(v === 1) && m.durationFilter !== -1n) {
+  if (!(v === 1) && !(m.durationFilter === -1n)) {
     throw fieldNotInVersion('ListTransactionsRequest.durationFilter', v);
   }
   if (v === 1) {
@@ -143,6 +151,25 @@ export function defaultListTransactionsResponse(): ListTransactionsResponse {
     unknownStateFilters: [],
     transactionStates: [],
   };
+}
+
+function isDefaultListTransactionsResponseTransactionState(m: ListTransactionsResponseTransactionState): boolean {
+  return (
+    m.transactionalId === "" &&
+    m.producerId === 0n &&
+    m.transactionState === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultListTransactionsResponse(m: ListTransactionsResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    (m.unknownStateFilters !== null && m.unknownStateFilters.length === 0) &&
+    (m.transactionStates !== null && m.transactionStates.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readListTransactionsResponseTransactionState(r: Reader, v: number): ListTransactionsResponseTransactionState {

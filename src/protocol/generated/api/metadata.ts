@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -49,6 +48,24 @@ export function defaultMetadataRequest(): MetadataRequest {
     includeClusterAuthorizedOperations: false,
     includeTopicAuthorizedOperations: false,
   };
+}
+
+function isDefaultMetadataRequestTopic(m: MetadataRequestTopic): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.name === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultMetadataRequest(m: MetadataRequest): boolean {
+  return (
+    (m.topics !== null && m.topics.length === 0) &&
+    m.allowAutoTopicCreation === true &&
+    m.includeClusterAuthorizedOperations === false &&
+    m.includeTopicAuthorizedOperations === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readMetadataRequestTopic(r: Reader, v: number): MetadataRequestTopic {
@@ -139,19 +156,19 @@ function writeMetadataRequest(w: Writer, v: number, m: MetadataRequest): void {
     (flexible ? w.writeCompactArrayCount(a.length) : w.writeArrayCount(a.length));
     for (const e of a) writeMetadataRequestTopic(w, v, e);
   }
-  if (!(v >= 4) && m.allowAutoTopicCreation !== true) {
+  if (!(v >= 4) && !(m.allowAutoTopicCreation === true)) {
     throw fieldNotInVersion('MetadataRequest.allowAutoTopicCreation', v);
   }
   if (v >= 4) {
     w.writeBool(m.allowAutoTopicCreation);
   }
-  if (!(v >= 8 && v <= 10) && m.includeClusterAuthorizedOperations !== false) {
+  if (!(v >= 8 && v <= 10) && !(m.includeClusterAuthorizedOperations === false)) {
     throw fieldNotInVersion('MetadataRequest.includeClusterAuthorizedOperations', v);
   }
   if (v >= 8 && v <= 10) {
     w.writeBool(m.includeClusterAuthorizedOperations);
   }
-  if (!(v >= 8) && m.includeTopicAuthorizedOperations !== false) {
+  if (!(v >= 8) && !(m.includeTopicAuthorizedOperations === false)) {
     throw fieldNotInVersion('MetadataRequest.includeTopicAuthorizedOperations', v);
   }
   if (v >= 8) {
@@ -281,6 +298,53 @@ export function defaultMetadataResponse(): MetadataResponse {
     topics: [],
     clusterAuthorizedOperations: -2147483648,
   };
+}
+
+function isDefaultMetadataResponseBroker(m: MetadataResponseBroker): boolean {
+  return (
+    m.nodeId === 0 &&
+    m.host === "" &&
+    m.port === 0 &&
+    m.rack === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultMetadataResponsePartition(m: MetadataResponsePartition): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.partitionIndex === 0 &&
+    m.leaderId === 0 &&
+    m.leaderEpoch === -1 &&
+    (m.replicaNodes !== null && m.replicaNodes.length === 0) &&
+    (m.isrNodes !== null && m.isrNodes.length === 0) &&
+    (m.offlineReplicas !== null && m.offlineReplicas.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultMetadataResponseTopic(m: MetadataResponseTopic): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.name === "" &&
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.isInternal === false &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m.topicAuthorizedOperations === -2147483648 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultMetadataResponse(m: MetadataResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.brokers !== null && m.brokers.length === 0) &&
+    m.clusterId === null &&
+    m.controllerId === -1 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m.clusterAuthorizedOperations === -2147483648 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readMetadataResponseBroker(r: Reader, v: number): MetadataResponseBroker {
@@ -543,7 +607,7 @@ function writeMetadataResponseTopic(w: Writer, v: number, m: MetadataResponseTop
     (flexible ? w.writeCompactArrayCount(a.length) : w.writeArrayCount(a.length));
     for (const e of a) writeMetadataResponsePartition(w, v, e);
   }
-  if (!(v >= 8) && m.topicAuthorizedOperations !== -2147483648) {
+  if (!(v >= 8) && !(m.topicAuthorizedOperations === -2147483648)) {
     throw fieldNotInVersion('MetadataResponseTopic.topicAuthorizedOperations', v);
   }
   if (v >= 8) {
@@ -575,7 +639,7 @@ function writeMetadataResponse(w: Writer, v: number, m: MetadataResponse): void 
     (flexible ? w.writeCompactArrayCount(a.length) : w.writeArrayCount(a.length));
     for (const e of a) writeMetadataResponseTopic(w, v, e);
   }
-  if (!(v >= 8 && v <= 10) && m.clusterAuthorizedOperations !== -2147483648) {
+  if (!(v >= 8 && v <= 10) && !(m.clusterAuthorizedOperations === -2147483648)) {
     throw fieldNotInVersion('MetadataResponse.clusterAuthorizedOperations', v);
   }
   if (v >= 8 && v <= 10) {

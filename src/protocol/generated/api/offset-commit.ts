@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -80,6 +79,37 @@ export function defaultOffsetCommitRequest(): OffsetCommitRequest {
     retentionTimeMs: -1n,
     topics: [],
   };
+}
+
+function isDefaultOffsetCommitRequestPartition(m: OffsetCommitRequestPartition): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.committedOffset === 0n &&
+    m.committedLeaderEpoch === -1 &&
+    m.commitTimestamp === -1n &&
+    m.committedMetadata === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetCommitRequestTopic(m: OffsetCommitRequestTopic): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetCommitRequest(m: OffsetCommitRequest): boolean {
+  return (
+    m.groupId === "" &&
+    m.generationIdOrMemberEpoch === -1 &&
+    m.memberId === "" &&
+    m.groupInstanceId === null &&
+    m.retentionTimeMs === -1n &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readOffsetCommitRequestPartition(r: Reader, v: number): OffsetCommitRequestPartition {
@@ -204,7 +234,7 @@ function writeOffsetCommitRequestPartition(w: Writer, v: number, m: OffsetCommit
   if (v >= 6) {
     w.writeInt32(m.committedLeaderEpoch);
   }
-  if (!(v === 1) && m.commitTimestamp !== -1n) {
+  if (!(v === 1) && !(m.commitTimestamp === -1n)) {
     throw fieldNotInVersion('OffsetCommitRequestPartition.commitTimestamp', v);
   }
   if (v === 1) {
@@ -238,7 +268,7 @@ function writeOffsetCommitRequest(w: Writer, v: number, m: OffsetCommitRequest):
   if (v >= 1) {
     (flexible ? w.writeCompactString(m.memberId) : w.writeString(m.memberId));
   }
-  if (!(v >= 7) && m.groupInstanceId !== null) {
+  if (!(v >= 7) && !(m.groupInstanceId === null)) {
     throw fieldNotInVersion('OffsetCommitRequest.groupInstanceId', v);
   }
   if (v >= 7) {
@@ -315,6 +345,30 @@ export function defaultOffsetCommitResponse(): OffsetCommitResponse {
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultOffsetCommitResponsePartition(m: OffsetCommitResponsePartition): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetCommitResponseTopic(m: OffsetCommitResponseTopic): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetCommitResponse(m: OffsetCommitResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readOffsetCommitResponsePartition(r: Reader, v: number): OffsetCommitResponsePartition {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -56,6 +55,29 @@ export function defaultOffsetDeleteRequest(): OffsetDeleteRequest {
     groupId: "",
     topics: [],
   };
+}
+
+function isDefaultOffsetDeleteRequestPartition(m: OffsetDeleteRequestPartition): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetDeleteRequestTopic(m: OffsetDeleteRequestTopic): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetDeleteRequest(m: OffsetDeleteRequest): boolean {
+  return (
+    m.groupId === "" &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readOffsetDeleteRequestPartition(r: Reader, v: number): OffsetDeleteRequestPartition {
@@ -190,6 +212,31 @@ export function defaultOffsetDeleteResponse(): OffsetDeleteResponse {
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultOffsetDeleteResponsePartition(m: OffsetDeleteResponsePartition): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetDeleteResponseTopic(m: OffsetDeleteResponseTopic): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetDeleteResponse(m: OffsetDeleteResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.throttleTimeMs === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readOffsetDeleteResponsePartition(r: Reader, v: number): OffsetDeleteResponsePartition {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -87,6 +86,42 @@ export function defaultOffsetFetchRequest(): OffsetFetchRequest {
     groups: [],
     requireStable: false,
   };
+}
+
+function isDefaultOffsetFetchRequestTopic(m: OffsetFetchRequestTopic): boolean {
+  return (
+    m.name === "" &&
+    (m.partitionIndexes !== null && m.partitionIndexes.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetFetchRequestTopics(m: OffsetFetchRequestTopics): boolean {
+  return (
+    m.name === "" &&
+    (m.partitionIndexes !== null && m.partitionIndexes.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetFetchRequestGroup(m: OffsetFetchRequestGroup): boolean {
+  return (
+    m.groupId === "" &&
+    m.memberId === null &&
+    m.memberEpoch === -1 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetFetchRequest(m: OffsetFetchRequest): boolean {
+  return (
+    m.groupId === "" &&
+    (m.topics !== null && m.topics.length === 0) &&
+    (m.groups !== null && m.groups.length === 0) &&
+    m.requireStable === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readOffsetFetchRequestTopic(r: Reader, v: number): OffsetFetchRequestTopic {
@@ -256,13 +291,13 @@ function readOffsetFetchRequest(r: Reader, v: number): OffsetFetchRequest {
 
 function writeOffsetFetchRequestTopic(w: Writer, v: number, m: OffsetFetchRequestTopic): void {
   const flexible = v >= 6;
-  if (!(v <= 7) && m.name !== "") {
+  if (!(v <= 7) && !(m.name === "")) {
     throw fieldNotInVersion('OffsetFetchRequestTopic.name', v);
   }
   if (v <= 7) {
     (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   }
-  if (!(v <= 7) && (m.partitionIndexes === null || m.partitionIndexes.length !== 0)) {
+  if (!(v <= 7) && !((m.partitionIndexes !== null && m.partitionIndexes.length === 0))) {
     throw fieldNotInVersion('OffsetFetchRequestTopic.partitionIndexes', v);
   }
   if (v <= 7) {
@@ -279,13 +314,13 @@ function writeOffsetFetchRequestTopic(w: Writer, v: number, m: OffsetFetchReques
 
 function writeOffsetFetchRequestTopics(w: Writer, v: number, m: OffsetFetchRequestTopics): void {
   const flexible = v >= 6;
-  if (!(v >= 8) && m.name !== "") {
+  if (!(v >= 8) && !(m.name === "")) {
     throw fieldNotInVersion('OffsetFetchRequestTopics.name', v);
   }
   if (v >= 8) {
     (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   }
-  if (!(v >= 8) && (m.partitionIndexes === null || m.partitionIndexes.length !== 0)) {
+  if (!(v >= 8) && !((m.partitionIndexes !== null && m.partitionIndexes.length === 0))) {
     throw fieldNotInVersion('OffsetFetchRequestTopics.partitionIndexes', v);
   }
   if (v >= 8) {
@@ -302,7 +337,7 @@ function writeOffsetFetchRequestTopics(w: Writer, v: number, m: OffsetFetchReque
 
 function writeOffsetFetchRequestGroup(w: Writer, v: number, m: OffsetFetchRequestGroup): void {
   const flexible = v >= 6;
-  if (!(v >= 8) && m.groupId !== "") {
+  if (!(v >= 8) && !(m.groupId === "")) {
     throw fieldNotInVersion('OffsetFetchRequestGroup.groupId', v);
   }
   if (v >= 8) {
@@ -314,7 +349,7 @@ function writeOffsetFetchRequestGroup(w: Writer, v: number, m: OffsetFetchReques
   if (v === 9) {
     w.writeInt32(m.memberEpoch);
   }
-  if (!(v >= 8) && (m.topics === null || m.topics.length !== 0)) {
+  if (!(v >= 8) && !((m.topics !== null && m.topics.length === 0))) {
     throw fieldNotInVersion('OffsetFetchRequestGroup.topics', v);
   }
   if (v >= 8) {
@@ -332,13 +367,13 @@ function writeOffsetFetchRequestGroup(w: Writer, v: number, m: OffsetFetchReques
 
 function writeOffsetFetchRequest(w: Writer, v: number, m: OffsetFetchRequest): void {
   const flexible = v >= 6;
-  if (!(v <= 7) && m.groupId !== "") {
+  if (!(v <= 7) && !(m.groupId === "")) {
     throw fieldNotInVersion('OffsetFetchRequest.groupId', v);
   }
   if (v <= 7) {
     (flexible ? w.writeCompactString(m.groupId) : w.writeString(m.groupId));
   }
-  if (!(v <= 7) && (m.topics === null || m.topics.length !== 0)) {
+  if (!(v <= 7) && !((m.topics !== null && m.topics.length === 0))) {
     throw fieldNotInVersion('OffsetFetchRequest.topics', v);
   }
   if (v <= 7) {
@@ -350,7 +385,7 @@ function writeOffsetFetchRequest(w: Writer, v: number, m: OffsetFetchRequest): v
       for (const e of a) writeOffsetFetchRequestTopic(w, v, e);
     }
   }
-  if (!(v >= 8) && (m.groups === null || m.groups.length !== 0)) {
+  if (!(v >= 8) && !((m.groups !== null && m.groups.length === 0))) {
     throw fieldNotInVersion('OffsetFetchRequest.groups', v);
   }
   if (v >= 8) {
@@ -360,7 +395,7 @@ function writeOffsetFetchRequest(w: Writer, v: number, m: OffsetFetchRequest): v
       for (const e of a) writeOffsetFetchRequestGroup(w, v, e);
     }
   }
-  if (!(v >= 7) && m.requireStable !== false) {
+  if (!(v >= 7) && !(m.requireStable === false)) {
     throw fieldNotInVersion('OffsetFetchRequest.requireStable', v);
   }
   if (v >= 7) {
@@ -504,6 +539,63 @@ export function defaultOffsetFetchResponse(): OffsetFetchResponse {
     errorCode: 0,
     groups: [],
   };
+}
+
+function isDefaultOffsetFetchResponsePartition(m: OffsetFetchResponsePartition): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.committedOffset === 0n &&
+    m.committedLeaderEpoch === -1 &&
+    m.metadata === "" &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetFetchResponseTopic(m: OffsetFetchResponseTopic): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetFetchResponsePartitions(m: OffsetFetchResponsePartitions): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.committedOffset === 0n &&
+    m.committedLeaderEpoch === -1 &&
+    m.metadata === "" &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetFetchResponseTopics(m: OffsetFetchResponseTopics): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetFetchResponseGroup(m: OffsetFetchResponseGroup): boolean {
+  return (
+    m.groupId === "" &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetFetchResponse(m: OffsetFetchResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m.errorCode === 0 &&
+    (m.groups !== null && m.groups.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readOffsetFetchResponsePartition(r: Reader, v: number): OffsetFetchResponsePartition {
@@ -749,13 +841,13 @@ function readOffsetFetchResponse(r: Reader, v: number): OffsetFetchResponse {
 
 function writeOffsetFetchResponsePartition(w: Writer, v: number, m: OffsetFetchResponsePartition): void {
   const flexible = v >= 6;
-  if (!(v <= 7) && m.partitionIndex !== 0) {
+  if (!(v <= 7) && !(m.partitionIndex === 0)) {
     throw fieldNotInVersion('OffsetFetchResponsePartition.partitionIndex', v);
   }
   if (v <= 7) {
     w.writeInt32(m.partitionIndex);
   }
-  if (!(v <= 7) && m.committedOffset !== 0n) {
+  if (!(v <= 7) && !(m.committedOffset === 0n)) {
     throw fieldNotInVersion('OffsetFetchResponsePartition.committedOffset', v);
   }
   if (v <= 7) {
@@ -764,13 +856,13 @@ function writeOffsetFetchResponsePartition(w: Writer, v: number, m: OffsetFetchR
   if (v >= 5 && v <= 7) {
     w.writeInt32(m.committedLeaderEpoch);
   }
-  if (!(v <= 7) && m.metadata !== "") {
+  if (!(v <= 7) && !(m.metadata === "")) {
     throw fieldNotInVersion('OffsetFetchResponsePartition.metadata', v);
   }
   if (v <= 7) {
     (flexible ? w.writeCompactNullableString(m.metadata) : w.writeNullableString(m.metadata));
   }
-  if (!(v <= 7) && m.errorCode !== 0) {
+  if (!(v <= 7) && !(m.errorCode === 0)) {
     throw fieldNotInVersion('OffsetFetchResponsePartition.errorCode', v);
   }
   if (v <= 7) {
@@ -783,13 +875,13 @@ function writeOffsetFetchResponsePartition(w: Writer, v: number, m: OffsetFetchR
 
 function writeOffsetFetchResponseTopic(w: Writer, v: number, m: OffsetFetchResponseTopic): void {
   const flexible = v >= 6;
-  if (!(v <= 7) && m.name !== "") {
+  if (!(v <= 7) && !(m.name === "")) {
     throw fieldNotInVersion('OffsetFetchResponseTopic.name', v);
   }
   if (v <= 7) {
     (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   }
-  if (!(v <= 7) && (m.partitions === null || m.partitions.length !== 0)) {
+  if (!(v <= 7) && !((m.partitions !== null && m.partitions.length === 0))) {
     throw fieldNotInVersion('OffsetFetchResponseTopic.partitions', v);
   }
   if (v <= 7) {
@@ -806,13 +898,13 @@ function writeOffsetFetchResponseTopic(w: Writer, v: number, m: OffsetFetchRespo
 
 function writeOffsetFetchResponsePartitions(w: Writer, v: number, m: OffsetFetchResponsePartitions): void {
   const flexible = v >= 6;
-  if (!(v >= 8) && m.partitionIndex !== 0) {
+  if (!(v >= 8) && !(m.partitionIndex === 0)) {
     throw fieldNotInVersion('OffsetFetchResponsePartitions.partitionIndex', v);
   }
   if (v >= 8) {
     w.writeInt32(m.partitionIndex);
   }
-  if (!(v >= 8) && m.committedOffset !== 0n) {
+  if (!(v >= 8) && !(m.committedOffset === 0n)) {
     throw fieldNotInVersion('OffsetFetchResponsePartitions.committedOffset', v);
   }
   if (v >= 8) {
@@ -821,13 +913,13 @@ function writeOffsetFetchResponsePartitions(w: Writer, v: number, m: OffsetFetch
   if (v >= 8) {
     w.writeInt32(m.committedLeaderEpoch);
   }
-  if (!(v >= 8) && m.metadata !== "") {
+  if (!(v >= 8) && !(m.metadata === "")) {
     throw fieldNotInVersion('OffsetFetchResponsePartitions.metadata', v);
   }
   if (v >= 8) {
     (flexible ? w.writeCompactNullableString(m.metadata) : w.writeNullableString(m.metadata));
   }
-  if (!(v >= 8) && m.errorCode !== 0) {
+  if (!(v >= 8) && !(m.errorCode === 0)) {
     throw fieldNotInVersion('OffsetFetchResponsePartitions.errorCode', v);
   }
   if (v >= 8) {
@@ -840,13 +932,13 @@ function writeOffsetFetchResponsePartitions(w: Writer, v: number, m: OffsetFetch
 
 function writeOffsetFetchResponseTopics(w: Writer, v: number, m: OffsetFetchResponseTopics): void {
   const flexible = v >= 6;
-  if (!(v >= 8) && m.name !== "") {
+  if (!(v >= 8) && !(m.name === "")) {
     throw fieldNotInVersion('OffsetFetchResponseTopics.name', v);
   }
   if (v >= 8) {
     (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   }
-  if (!(v >= 8) && (m.partitions === null || m.partitions.length !== 0)) {
+  if (!(v >= 8) && !((m.partitions !== null && m.partitions.length === 0))) {
     throw fieldNotInVersion('OffsetFetchResponseTopics.partitions', v);
   }
   if (v >= 8) {
@@ -863,13 +955,13 @@ function writeOffsetFetchResponseTopics(w: Writer, v: number, m: OffsetFetchResp
 
 function writeOffsetFetchResponseGroup(w: Writer, v: number, m: OffsetFetchResponseGroup): void {
   const flexible = v >= 6;
-  if (!(v >= 8) && m.groupId !== "") {
+  if (!(v >= 8) && !(m.groupId === "")) {
     throw fieldNotInVersion('OffsetFetchResponseGroup.groupId', v);
   }
   if (v >= 8) {
     (flexible ? w.writeCompactString(m.groupId) : w.writeString(m.groupId));
   }
-  if (!(v >= 8) && (m.topics === null || m.topics.length !== 0)) {
+  if (!(v >= 8) && !((m.topics !== null && m.topics.length === 0))) {
     throw fieldNotInVersion('OffsetFetchResponseGroup.topics', v);
   }
   if (v >= 8) {
@@ -879,7 +971,7 @@ function writeOffsetFetchResponseGroup(w: Writer, v: number, m: OffsetFetchRespo
       for (const e of a) writeOffsetFetchResponseTopics(w, v, e);
     }
   }
-  if (!(v >= 8) && m.errorCode !== 0) {
+  if (!(v >= 8) && !(m.errorCode === 0)) {
     throw fieldNotInVersion('OffsetFetchResponseGroup.errorCode', v);
   }
   if (v >= 8) {
@@ -895,7 +987,7 @@ function writeOffsetFetchResponse(w: Writer, v: number, m: OffsetFetchResponse):
   if (v >= 3) {
     w.writeInt32(m.throttleTimeMs);
   }
-  if (!(v <= 7) && (m.topics === null || m.topics.length !== 0)) {
+  if (!(v <= 7) && !((m.topics !== null && m.topics.length === 0))) {
     throw fieldNotInVersion('OffsetFetchResponse.topics', v);
   }
   if (v <= 7) {
@@ -908,7 +1000,7 @@ function writeOffsetFetchResponse(w: Writer, v: number, m: OffsetFetchResponse):
   if (v >= 2 && v <= 7) {
     w.writeInt16(m.errorCode);
   }
-  if (!(v >= 8) && (m.groups === null || m.groups.length !== 0)) {
+  if (!(v >= 8) && !((m.groups !== null && m.groups.length === 0))) {
     throw fieldNotInVersion('OffsetFetchResponse.groups', v);
   }
   if (v >= 8) {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -62,6 +61,31 @@ export function defaultOffsetForLeaderEpochRequest(): OffsetForLeaderEpochReques
     replicaId: -2,
     topics: [],
   };
+}
+
+function isDefaultOffsetForLeaderEpochRequestOffsetForLeaderPartition(m: OffsetForLeaderEpochRequestOffsetForLeaderPartition): boolean {
+  return (
+    m.partition === 0 &&
+    m.currentLeaderEpoch === -1 &&
+    m.leaderEpoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetForLeaderEpochRequestOffsetForLeaderTopic(m: OffsetForLeaderEpochRequestOffsetForLeaderTopic): boolean {
+  return (
+    m.topic === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetForLeaderEpochRequest(m: OffsetForLeaderEpochRequest): boolean {
+  return (
+    m.replicaId === -2 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readOffsetForLeaderEpochRequestOffsetForLeaderPartition(r: Reader, v: number): OffsetForLeaderEpochRequestOffsetForLeaderPartition {
@@ -257,6 +281,32 @@ export function defaultOffsetForLeaderEpochResponse(): OffsetForLeaderEpochRespo
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultOffsetForLeaderEpochResponseEpochEndOffset(m: OffsetForLeaderEpochResponseEpochEndOffset): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.partition === 0 &&
+    m.leaderEpoch === -1 &&
+    m.endOffset === -1n &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(m: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult): boolean {
+  return (
+    m.topic === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultOffsetForLeaderEpochResponse(m: OffsetForLeaderEpochResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readOffsetForLeaderEpochResponseEpochEndOffset(r: Reader, v: number): OffsetForLeaderEpochResponseEpochEndOffset {

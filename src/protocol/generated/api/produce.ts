@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -65,6 +64,32 @@ export function defaultProduceRequest(): ProduceRequest {
     timeoutMs: 0,
     topicData: [],
   };
+}
+
+function isDefaultProduceRequestPartitionProduceData(m: ProduceRequestPartitionProduceData): boolean {
+  return (
+    m.index === 0 &&
+    m.records === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultProduceRequestTopicProduceData(m: ProduceRequestTopicProduceData): boolean {
+  return (
+    m.name === "" &&
+    (m.partitionData !== null && m.partitionData.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultProduceRequest(m: ProduceRequest): boolean {
+  return (
+    m.transactionalId === null &&
+    m.acks === 0 &&
+    m.timeoutMs === 0 &&
+    (m.topicData !== null && m.topicData.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readProduceRequestPartitionProduceData(r: Reader, v: number): ProduceRequestPartitionProduceData {
@@ -181,7 +206,7 @@ function writeProduceRequestTopicProduceData(w: Writer, v: number, m: ProduceReq
 
 function writeProduceRequest(w: Writer, v: number, m: ProduceRequest): void {
   const flexible = v >= 9;
-  if (!(v >= 3) && m.transactionalId !== null) {
+  if (!(v >= 3) && !(m.transactionalId === null)) {
     throw fieldNotInVersion('ProduceRequest.transactionalId', v);
   }
   if (v >= 3) {
@@ -331,6 +356,63 @@ export function defaultProduceResponse(): ProduceResponse {
     throttleTimeMs: 0,
     nodeEndpoints: [],
   };
+}
+
+function isDefaultProduceResponseBatchIndexAndErrorMessage(m: ProduceResponseBatchIndexAndErrorMessage): boolean {
+  return (
+    m.batchIndex === 0 &&
+    m.batchIndexErrorMessage === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultProduceResponseLeaderIdAndEpoch(m: ProduceResponseLeaderIdAndEpoch): boolean {
+  return (
+    m.leaderId === -1 &&
+    m.leaderEpoch === -1 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultProduceResponsePartitionProduceResponse(m: ProduceResponsePartitionProduceResponse): boolean {
+  return (
+    m.index === 0 &&
+    m.errorCode === 0 &&
+    m.baseOffset === 0n &&
+    m.logAppendTimeMs === -1n &&
+    m.logStartOffset === -1n &&
+    (m.recordErrors !== null && m.recordErrors.length === 0) &&
+    m.errorMessage === null &&
+    isDefaultProduceResponseLeaderIdAndEpoch(m.currentLeader) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultProduceResponseTopicProduceResponse(m: ProduceResponseTopicProduceResponse): boolean {
+  return (
+    m.name === "" &&
+    (m.partitionResponses !== null && m.partitionResponses.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultProduceResponseNodeEndpoint(m: ProduceResponseNodeEndpoint): boolean {
+  return (
+    m.nodeId === 0 &&
+    m.host === "" &&
+    m.port === 0 &&
+    m.rack === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultProduceResponse(m: ProduceResponse): boolean {
+  return (
+    (m.responses !== null && m.responses.length === 0) &&
+    m.throttleTimeMs === 0 &&
+    (m.nodeEndpoints !== null && m.nodeEndpoints.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readProduceResponseBatchIndexAndErrorMessage(r: Reader, v: number): ProduceResponseBatchIndexAndErrorMessage {
@@ -564,13 +646,13 @@ function readProduceResponse(r: Reader, v: number): ProduceResponse {
 
 function writeProduceResponseBatchIndexAndErrorMessage(w: Writer, v: number, m: ProduceResponseBatchIndexAndErrorMessage): void {
   const flexible = v >= 9;
-  if (!(v >= 8) && m.batchIndex !== 0) {
+  if (!(v >= 8) && !(m.batchIndex === 0)) {
     throw fieldNotInVersion('ProduceResponseBatchIndexAndErrorMessage.batchIndex', v);
   }
   if (v >= 8) {
     w.writeInt32(m.batchIndex);
   }
-  if (!(v >= 8) && m.batchIndexErrorMessage !== null) {
+  if (!(v >= 8) && !(m.batchIndexErrorMessage === null)) {
     throw fieldNotInVersion('ProduceResponseBatchIndexAndErrorMessage.batchIndexErrorMessage', v);
   }
   if (v >= 8) {
@@ -583,13 +665,13 @@ function writeProduceResponseBatchIndexAndErrorMessage(w: Writer, v: number, m: 
 
 function writeProduceResponseLeaderIdAndEpoch(w: Writer, v: number, m: ProduceResponseLeaderIdAndEpoch): void {
   const flexible = v >= 9;
-  if (!(v >= 10) && m.leaderId !== -1) {
+  if (!(v >= 10) && !(m.leaderId === -1)) {
     throw fieldNotInVersion('ProduceResponseLeaderIdAndEpoch.leaderId', v);
   }
   if (v >= 10) {
     w.writeInt32(m.leaderId);
   }
-  if (!(v >= 10) && m.leaderEpoch !== -1) {
+  if (!(v >= 10) && !(m.leaderEpoch === -1)) {
     throw fieldNotInVersion('ProduceResponseLeaderIdAndEpoch.leaderEpoch', v);
   }
   if (v >= 10) {
@@ -621,17 +703,18 @@ function writeProduceResponsePartitionProduceResponse(w: Writer, v: number, m: P
   if (v >= 8) {
     (flexible ? w.writeCompactNullableString(m.errorMessage) : w.writeNullableString(m.errorMessage));
   }
-  if (!(v >= 10) && !isDeepStrictEqual(m.currentLeader, defaultProduceResponseLeaderIdAndEpoch())) {
+  if (!(v >= 10) && !(isDefaultProduceResponseLeaderIdAndEpoch(m.currentLeader))) {
     throw fieldNotInVersion('ProduceResponsePartitionProduceResponse.currentLeader', v);
   }
   if (flexible) {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v >= 10 && !isDeepStrictEqual(m.currentLeader, defaultProduceResponseLeaderIdAndEpoch())) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v >= 10 && !(isDefaultProduceResponseLeaderIdAndEpoch(m.currentLeader))) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         writeProduceResponseLeaderIdAndEpoch(t, v, m.currentLeader);
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 
@@ -650,25 +733,25 @@ function writeProduceResponseTopicProduceResponse(w: Writer, v: number, m: Produ
 
 function writeProduceResponseNodeEndpoint(w: Writer, v: number, m: ProduceResponseNodeEndpoint): void {
   const flexible = v >= 9;
-  if (!(v >= 10) && m.nodeId !== 0) {
+  if (!(v >= 10) && !(m.nodeId === 0)) {
     throw fieldNotInVersion('ProduceResponseNodeEndpoint.nodeId', v);
   }
   if (v >= 10) {
     w.writeInt32(m.nodeId);
   }
-  if (!(v >= 10) && m.host !== "") {
+  if (!(v >= 10) && !(m.host === "")) {
     throw fieldNotInVersion('ProduceResponseNodeEndpoint.host', v);
   }
   if (v >= 10) {
     (flexible ? w.writeCompactString(m.host) : w.writeString(m.host));
   }
-  if (!(v >= 10) && m.port !== 0) {
+  if (!(v >= 10) && !(m.port === 0)) {
     throw fieldNotInVersion('ProduceResponseNodeEndpoint.port', v);
   }
   if (v >= 10) {
     w.writeInt32(m.port);
   }
-  if (!(v >= 10) && m.rack !== null) {
+  if (!(v >= 10) && !(m.rack === null)) {
     throw fieldNotInVersion('ProduceResponseNodeEndpoint.rack', v);
   }
   if (v >= 10) {
@@ -689,13 +772,13 @@ function writeProduceResponse(w: Writer, v: number, m: ProduceResponse): void {
   if (v >= 1) {
     w.writeInt32(m.throttleTimeMs);
   }
-  if (!(v >= 10) && (m.nodeEndpoints === null || m.nodeEndpoints.length !== 0)) {
+  if (!(v >= 10) && !((m.nodeEndpoints !== null && m.nodeEndpoints.length === 0))) {
     throw fieldNotInVersion('ProduceResponse.nodeEndpoints', v);
   }
   if (flexible) {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v >= 10 && (m.nodeEndpoints === null || m.nodeEndpoints.length !== 0)) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v >= 10 && !((m.nodeEndpoints !== null && m.nodeEndpoints.length === 0))) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         {
           const a = m.nodeEndpoints;
           t.writeCompactArrayCount(a.length);
@@ -703,7 +786,8 @@ function writeProduceResponse(w: Writer, v: number, m: ProduceResponse): void {
         }
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -36,6 +35,17 @@ export function defaultPushTelemetryRequest(): PushTelemetryRequest {
     compressionType: 0,
     metrics: EMPTY_BYTES,
   };
+}
+
+function isDefaultPushTelemetryRequest(m: PushTelemetryRequest): boolean {
+  return (
+    m.clientInstanceId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.subscriptionId === 0 &&
+    m.terminating === false &&
+    m.compressionType === 0 &&
+    (m.metrics !== null && m.metrics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readPushTelemetryRequest(r: Reader, v: number): PushTelemetryRequest {
@@ -105,6 +115,14 @@ export function defaultPushTelemetryResponse(): PushTelemetryResponse {
     throttleTimeMs: 0,
     errorCode: 0,
   };
+}
+
+function isDefaultPushTelemetryResponse(m: PushTelemetryResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readPushTelemetryResponse(r: Reader, v: number): PushTelemetryResponse {

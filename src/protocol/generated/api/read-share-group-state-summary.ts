@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -59,6 +58,30 @@ export function defaultReadShareGroupStateSummaryRequest(): ReadShareGroupStateS
     groupId: "",
     topics: [],
   };
+}
+
+function isDefaultReadShareGroupStateSummaryRequestPartitionData(m: ReadShareGroupStateSummaryRequestPartitionData): boolean {
+  return (
+    m.partition === 0 &&
+    m.leaderEpoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultReadShareGroupStateSummaryRequestReadStateSummaryData(m: ReadShareGroupStateSummaryRequestReadStateSummaryData): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultReadShareGroupStateSummaryRequest(m: ReadShareGroupStateSummaryRequest): boolean {
+  return (
+    m.groupId === "" &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readReadShareGroupStateSummaryRequestPartitionData(r: Reader, v: number): ReadShareGroupStateSummaryRequestPartitionData {
@@ -236,6 +259,32 @@ export function defaultReadShareGroupStateSummaryResponse(): ReadShareGroupState
   return {
     results: [],
   };
+}
+
+function isDefaultReadShareGroupStateSummaryResponsePartitionResult(m: ReadShareGroupStateSummaryResponsePartitionResult): boolean {
+  return (
+    m.partition === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    m.stateEpoch === 0 &&
+    m.startOffset === 0n &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultReadShareGroupStateSummaryResponseReadStateSummaryResult(m: ReadShareGroupStateSummaryResponseReadStateSummaryResult): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultReadShareGroupStateSummaryResponse(m: ReadShareGroupStateSummaryResponse): boolean {
+  return (
+    (m.results !== null && m.results.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readReadShareGroupStateSummaryResponsePartitionResult(r: Reader, v: number): ReadShareGroupStateSummaryResponsePartitionResult {

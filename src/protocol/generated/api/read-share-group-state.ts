@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -59,6 +58,30 @@ export function defaultReadShareGroupStateRequest(): ReadShareGroupStateRequest 
     groupId: "",
     topics: [],
   };
+}
+
+function isDefaultReadShareGroupStateRequestPartitionData(m: ReadShareGroupStateRequestPartitionData): boolean {
+  return (
+    m.partition === 0 &&
+    m.leaderEpoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultReadShareGroupStateRequestReadStateData(m: ReadShareGroupStateRequestReadStateData): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultReadShareGroupStateRequest(m: ReadShareGroupStateRequest): boolean {
+  return (
+    m.groupId === "" &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readReadShareGroupStateRequestPartitionData(r: Reader, v: number): ReadShareGroupStateRequestPartitionData {
@@ -260,6 +283,43 @@ export function defaultReadShareGroupStateResponse(): ReadShareGroupStateRespons
   return {
     results: [],
   };
+}
+
+function isDefaultReadShareGroupStateResponseStateBatch(m: ReadShareGroupStateResponseStateBatch): boolean {
+  return (
+    m.firstOffset === 0n &&
+    m.lastOffset === 0n &&
+    m.deliveryState === 0 &&
+    m.deliveryCount === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultReadShareGroupStateResponsePartitionResult(m: ReadShareGroupStateResponsePartitionResult): boolean {
+  return (
+    m.partition === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    m.stateEpoch === 0 &&
+    m.startOffset === 0n &&
+    (m.stateBatches !== null && m.stateBatches.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultReadShareGroupStateResponseReadStateResult(m: ReadShareGroupStateResponseReadStateResult): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultReadShareGroupStateResponse(m: ReadShareGroupStateResponse): boolean {
+  return (
+    (m.results !== null && m.results.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readReadShareGroupStateResponseStateBatch(r: Reader, v: number): ReadShareGroupStateResponseStateBatch {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -29,6 +28,15 @@ export function defaultRemoveRaftVoterRequest(): RemoveRaftVoterRequest {
     voterId: 0,
     voterDirectoryId: "AAAAAAAAAAAAAAAAAAAAAA",
   };
+}
+
+function isDefaultRemoveRaftVoterRequest(m: RemoveRaftVoterRequest): boolean {
+  return (
+    m.clusterId === "" &&
+    m.voterId === 0 &&
+    m.voterDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readRemoveRaftVoterRequest(r: Reader, v: number): RemoveRaftVoterRequest {
@@ -93,6 +101,15 @@ export function defaultRemoveRaftVoterResponse(): RemoveRaftVoterResponse {
     errorCode: 0,
     errorMessage: "",
   };
+}
+
+function isDefaultRemoveRaftVoterResponse(m: RemoveRaftVoterResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readRemoveRaftVoterResponse(r: Reader, v: number): RemoveRaftVoterResponse {

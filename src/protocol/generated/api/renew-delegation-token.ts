@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultRenewDelegationTokenRequest(): RenewDelegationTokenReques
     hmac: EMPTY_BYTES,
     renewPeriodMs: 0n,
   };
+}
+
+function isDefaultRenewDelegationTokenRequest(m: RenewDelegationTokenRequest): boolean {
+  return (
+    (m.hmac !== null && m.hmac.length === 0) &&
+    m.renewPeriodMs === 0n &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readRenewDelegationTokenRequest(r: Reader, v: number): RenewDelegationTokenRequest {
@@ -89,6 +96,15 @@ export function defaultRenewDelegationTokenResponse(): RenewDelegationTokenRespo
     expiryTimestampMs: 0n,
     throttleTimeMs: 0,
   };
+}
+
+function isDefaultRenewDelegationTokenResponse(m: RenewDelegationTokenResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.expiryTimestampMs === 0n &&
+    m.throttleTimeMs === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readRenewDelegationTokenResponse(r: Reader, v: number): RenewDelegationTokenResponse {

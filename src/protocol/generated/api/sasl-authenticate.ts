@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultSaslAuthenticateRequest(): SaslAuthenticateRequest {
   return {
     authBytes: EMPTY_BYTES,
   };
+}
+
+function isDefaultSaslAuthenticateRequest(m: SaslAuthenticateRequest): boolean {
+  return (
+    (m.authBytes !== null && m.authBytes.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readSaslAuthenticateRequest(r: Reader, v: number): SaslAuthenticateRequest {
@@ -85,6 +91,16 @@ export function defaultSaslAuthenticateResponse(): SaslAuthenticateResponse {
     authBytes: EMPTY_BYTES,
     sessionLifetimeMs: 0n,
   };
+}
+
+function isDefaultSaslAuthenticateResponse(m: SaslAuthenticateResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    (m.authBytes !== null && m.authBytes.length === 0) &&
+    m.sessionLifetimeMs === 0n &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readSaslAuthenticateResponse(r: Reader, v: number): SaslAuthenticateResponse {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultSaslHandshakeRequest(): SaslHandshakeRequest {
   return {
     mechanism: "",
   };
+}
+
+function isDefaultSaslHandshakeRequest(m: SaslHandshakeRequest): boolean {
+  return (
+    m.mechanism === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readSaslHandshakeRequest(r: Reader, v: number): SaslHandshakeRequest {
@@ -65,6 +71,14 @@ export function defaultSaslHandshakeResponse(): SaslHandshakeResponse {
     errorCode: 0,
     mechanisms: [],
   };
+}
+
+function isDefaultSaslHandshakeResponse(m: SaslHandshakeResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    (m.mechanisms !== null && m.mechanisms.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readSaslHandshakeResponse(r: Reader, v: number): SaslHandshakeResponse {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -84,6 +83,41 @@ export function defaultShareAcknowledgeRequest(): ShareAcknowledgeRequest {
     shareSessionEpoch: 0,
     topics: [],
   };
+}
+
+function isDefaultShareAcknowledgeRequestAcknowledgementBatch(m: ShareAcknowledgeRequestAcknowledgementBatch): boolean {
+  return (
+    m.firstOffset === 0n &&
+    m.lastOffset === 0n &&
+    (m.acknowledgeTypes !== null && m.acknowledgeTypes.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareAcknowledgeRequestAcknowledgePartition(m: ShareAcknowledgeRequestAcknowledgePartition): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    (m.acknowledgementBatches !== null && m.acknowledgementBatches.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareAcknowledgeRequestAcknowledgeTopic(m: ShareAcknowledgeRequestAcknowledgeTopic): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareAcknowledgeRequest(m: ShareAcknowledgeRequest): boolean {
+  return (
+    m.groupId === null &&
+    m.memberId === "" &&
+    m.shareSessionEpoch === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareAcknowledgeRequestAcknowledgementBatch(r: Reader, v: number): ShareAcknowledgeRequestAcknowledgementBatch {
@@ -372,6 +406,53 @@ export function defaultShareAcknowledgeResponse(): ShareAcknowledgeResponse {
     responses: [],
     nodeEndpoints: [],
   };
+}
+
+function isDefaultShareAcknowledgeResponseLeaderIdAndEpoch(m: ShareAcknowledgeResponseLeaderIdAndEpoch): boolean {
+  return (
+    m.leaderId === 0 &&
+    m.leaderEpoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareAcknowledgeResponsePartitionData(m: ShareAcknowledgeResponsePartitionData): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    isDefaultShareAcknowledgeResponseLeaderIdAndEpoch(m.currentLeader) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareAcknowledgeResponseShareAcknowledgeTopicResponse(m: ShareAcknowledgeResponseShareAcknowledgeTopicResponse): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareAcknowledgeResponseNodeEndpoint(m: ShareAcknowledgeResponseNodeEndpoint): boolean {
+  return (
+    m.nodeId === 0 &&
+    m.host === "" &&
+    m.port === 0 &&
+    m.rack === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareAcknowledgeResponse(m: ShareAcknowledgeResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    (m.responses !== null && m.responses.length === 0) &&
+    (m.nodeEndpoints !== null && m.nodeEndpoints.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareAcknowledgeResponseLeaderIdAndEpoch(r: Reader, v: number): ShareAcknowledgeResponseLeaderIdAndEpoch {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -115,6 +114,54 @@ export function defaultShareFetchRequest(): ShareFetchRequest {
     topics: [],
     forgottenTopicsData: [],
   };
+}
+
+function isDefaultShareFetchRequestAcknowledgementBatch(m: ShareFetchRequestAcknowledgementBatch): boolean {
+  return (
+    m.firstOffset === 0n &&
+    m.lastOffset === 0n &&
+    (m.acknowledgeTypes !== null && m.acknowledgeTypes.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareFetchRequestFetchPartition(m: ShareFetchRequestFetchPartition): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.partitionMaxBytes === 0 &&
+    (m.acknowledgementBatches !== null && m.acknowledgementBatches.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareFetchRequestFetchTopic(m: ShareFetchRequestFetchTopic): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareFetchRequestForgottenTopic(m: ShareFetchRequestForgottenTopic): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareFetchRequest(m: ShareFetchRequest): boolean {
+  return (
+    m.groupId === null &&
+    m.memberId === "" &&
+    m.shareSessionEpoch === 0 &&
+    m.maxWaitMs === 0 &&
+    m.minBytes === 0 &&
+    m.maxBytes === 2147483647 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    (m.forgottenTopicsData !== null && m.forgottenTopicsData.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareFetchRequestAcknowledgementBatch(r: Reader, v: number): ShareFetchRequestAcknowledgementBatch {
@@ -507,6 +554,66 @@ export function defaultShareFetchResponse(): ShareFetchResponse {
     responses: [],
     nodeEndpoints: [],
   };
+}
+
+function isDefaultShareFetchResponseLeaderIdAndEpoch(m: ShareFetchResponseLeaderIdAndEpoch): boolean {
+  return (
+    m.leaderId === 0 &&
+    m.leaderEpoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareFetchResponseAcquiredRecords(m: ShareFetchResponseAcquiredRecords): boolean {
+  return (
+    m.firstOffset === 0n &&
+    m.lastOffset === 0n &&
+    m.deliveryCount === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareFetchResponsePartitionData(m: ShareFetchResponsePartitionData): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    m.acknowledgeErrorCode === 0 &&
+    m.acknowledgeErrorMessage === null &&
+    isDefaultShareFetchResponseLeaderIdAndEpoch(m.currentLeader) &&
+    m.records === null &&
+    (m.acquiredRecords !== null && m.acquiredRecords.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareFetchResponseShareFetchableTopicResponse(m: ShareFetchResponseShareFetchableTopicResponse): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareFetchResponseNodeEndpoint(m: ShareFetchResponseNodeEndpoint): boolean {
+  return (
+    m.nodeId === 0 &&
+    m.host === "" &&
+    m.port === 0 &&
+    m.rack === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareFetchResponse(m: ShareFetchResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    (m.responses !== null && m.responses.length === 0) &&
+    (m.nodeEndpoints !== null && m.nodeEndpoints.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareFetchResponseLeaderIdAndEpoch(r: Reader, v: number): ShareFetchResponseLeaderIdAndEpoch {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultShareGroupDescribeRequest(): ShareGroupDescribeRequest {
     groupIds: [],
     includeAuthorizedOperations: false,
   };
+}
+
+function isDefaultShareGroupDescribeRequest(m: ShareGroupDescribeRequest): boolean {
+  return (
+    (m.groupIds !== null && m.groupIds.length === 0) &&
+    m.includeAuthorizedOperations === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupDescribeRequest(r: Reader, v: number): ShareGroupDescribeRequest {
@@ -196,6 +203,58 @@ export function defaultShareGroupDescribeResponse(): ShareGroupDescribeResponse 
     throttleTimeMs: 0,
     groups: [],
   };
+}
+
+function isDefaultShareGroupDescribeResponseTopicPartitions(m: ShareGroupDescribeResponseTopicPartitions): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.topicName === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareGroupDescribeResponseAssignment(m: ShareGroupDescribeResponseAssignment): boolean {
+  return (
+    (m.topicPartitions !== null && m.topicPartitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareGroupDescribeResponseMember(m: ShareGroupDescribeResponseMember): boolean {
+  return (
+    m.memberId === "" &&
+    m.rackId === null &&
+    m.memberEpoch === 0 &&
+    m.clientId === "" &&
+    m.clientHost === "" &&
+    (m.subscribedTopicNames !== null && m.subscribedTopicNames.length === 0) &&
+    isDefaultShareGroupDescribeResponseAssignment(m.assignment) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareGroupDescribeResponseDescribedGroup(m: ShareGroupDescribeResponseDescribedGroup): boolean {
+  return (
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    m.groupId === "" &&
+    m.groupState === "" &&
+    m.groupEpoch === 0 &&
+    m.assignmentEpoch === 0 &&
+    m.assignorName === "" &&
+    (m.members !== null && m.members.length === 0) &&
+    m.authorizedOperations === -2147483648 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareGroupDescribeResponse(m: ShareGroupDescribeResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.groups !== null && m.groups.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupDescribeResponseTopicPartitions(r: Reader, v: number): ShareGroupDescribeResponseTopicPartitions {

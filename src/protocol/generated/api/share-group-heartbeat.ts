@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -36,6 +35,17 @@ export function defaultShareGroupHeartbeatRequest(): ShareGroupHeartbeatRequest 
     rackId: null,
     subscribedTopicNames: null,
   };
+}
+
+function isDefaultShareGroupHeartbeatRequest(m: ShareGroupHeartbeatRequest): boolean {
+  return (
+    m.groupId === "" &&
+    m.memberId === "" &&
+    m.memberEpoch === 0 &&
+    m.rackId === null &&
+    m.subscribedTopicNames === null &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupHeartbeatRequest(r: Reader, v: number): ShareGroupHeartbeatRequest {
@@ -162,6 +172,34 @@ export function defaultShareGroupHeartbeatResponse(): ShareGroupHeartbeatRespons
     heartbeatIntervalMs: 0,
     assignment: null,
   };
+}
+
+function isDefaultShareGroupHeartbeatResponseTopicPartitions(m: ShareGroupHeartbeatResponseTopicPartitions): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareGroupHeartbeatResponseAssignment(m: ShareGroupHeartbeatResponseAssignment): boolean {
+  return (
+    (m.topicPartitions !== null && m.topicPartitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareGroupHeartbeatResponse(m: ShareGroupHeartbeatResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    m.memberId === null &&
+    m.memberEpoch === 0 &&
+    m.heartbeatIntervalMs === 0 &&
+    m.assignment === null &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupHeartbeatResponseTopicPartitions(r: Reader, v: number): ShareGroupHeartbeatResponseTopicPartitions {

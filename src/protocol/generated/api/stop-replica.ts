@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -112,6 +111,53 @@ export function defaultStopReplicaRequest(): StopReplicaRequest {
     topics: [],
     topicStates: [],
   };
+}
+
+function isDefaultStopReplicaRequestStopReplicaPartitionV0(m: StopReplicaRequestStopReplicaPartitionV0): boolean {
+  return (
+    m.topicName === "" &&
+    m.partitionIndex === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultStopReplicaRequestStopReplicaTopicV1(m: StopReplicaRequestStopReplicaTopicV1): boolean {
+  return (
+    m.name === "" &&
+    (m.partitionIndexes !== null && m.partitionIndexes.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultStopReplicaRequestStopReplicaPartitionState(m: StopReplicaRequestStopReplicaPartitionState): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.leaderEpoch === -1 &&
+    m.deletePartition === false &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultStopReplicaRequestStopReplicaTopicState(m: StopReplicaRequestStopReplicaTopicState): boolean {
+  return (
+    m.topicName === "" &&
+    (m.partitionStates !== null && m.partitionStates.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultStopReplicaRequest(m: StopReplicaRequest): boolean {
+  return (
+    m.controllerId === 0 &&
+    m.isKRaftController === false &&
+    m.controllerEpoch === 0 &&
+    m.brokerEpoch === -1n &&
+    m.deletePartitions === false &&
+    (m.ungroupedPartitions !== null && m.ungroupedPartitions.length === 0) &&
+    (m.topics !== null && m.topics.length === 0) &&
+    (m.topicStates !== null && m.topicStates.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readStopReplicaRequestStopReplicaPartitionV0(r: Reader, v: number): StopReplicaRequestStopReplicaPartitionV0 {
@@ -317,13 +363,13 @@ function readStopReplicaRequest(r: Reader, v: number): StopReplicaRequest {
 
 function writeStopReplicaRequestStopReplicaPartitionV0(w: Writer, v: number, m: StopReplicaRequestStopReplicaPartitionV0): void {
   const flexible = v >= 2;
-  if (!(v === 0) && m.topicName !== "") {
+  if (!(v === 0) && !(m.topicName === "")) {
     throw fieldNotInVersion('StopReplicaRequestStopReplicaPartitionV0.topicName', v);
   }
   if (v === 0) {
     (flexible ? w.writeCompactString(m.topicName) : w.writeString(m.topicName));
   }
-  if (!(v === 0) && m.partitionIndex !== 0) {
+  if (!(v === 0) && !(m.partitionIndex === 0)) {
     throw fieldNotInVersion('StopReplicaRequestStopReplicaPartitionV0.partitionIndex', v);
   }
   if (v === 0) {
@@ -336,13 +382,13 @@ function writeStopReplicaRequestStopReplicaPartitionV0(w: Writer, v: number, m: 
 
 function writeStopReplicaRequestStopReplicaTopicV1(w: Writer, v: number, m: StopReplicaRequestStopReplicaTopicV1): void {
   const flexible = v >= 2;
-  if (!(v >= 1 && v <= 2) && m.name !== "") {
+  if (!(v >= 1 && v <= 2) && !(m.name === "")) {
     throw fieldNotInVersion('StopReplicaRequestStopReplicaTopicV1.name', v);
   }
   if (v >= 1 && v <= 2) {
     (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   }
-  if (!(v >= 1 && v <= 2) && (m.partitionIndexes === null || m.partitionIndexes.length !== 0)) {
+  if (!(v >= 1 && v <= 2) && !((m.partitionIndexes !== null && m.partitionIndexes.length === 0))) {
     throw fieldNotInVersion('StopReplicaRequestStopReplicaTopicV1.partitionIndexes', v);
   }
   if (v >= 1 && v <= 2) {
@@ -359,19 +405,19 @@ function writeStopReplicaRequestStopReplicaTopicV1(w: Writer, v: number, m: Stop
 
 function writeStopReplicaRequestStopReplicaPartitionState(w: Writer, v: number, m: StopReplicaRequestStopReplicaPartitionState): void {
   const flexible = v >= 2;
-  if (!(v >= 3) && m.partitionIndex !== 0) {
+  if (!(v >= 3) && !(m.partitionIndex === 0)) {
     throw fieldNotInVersion('StopReplicaRequestStopReplicaPartitionState.partitionIndex', v);
   }
   if (v >= 3) {
     w.writeInt32(m.partitionIndex);
   }
-  if (!(v >= 3) && m.leaderEpoch !== -1) {
+  if (!(v >= 3) && !(m.leaderEpoch === -1)) {
     throw fieldNotInVersion('StopReplicaRequestStopReplicaPartitionState.leaderEpoch', v);
   }
   if (v >= 3) {
     w.writeInt32(m.leaderEpoch);
   }
-  if (!(v >= 3) && m.deletePartition !== false) {
+  if (!(v >= 3) && !(m.deletePartition === false)) {
     throw fieldNotInVersion('StopReplicaRequestStopReplicaPartitionState.deletePartition', v);
   }
   if (v >= 3) {
@@ -384,13 +430,13 @@ function writeStopReplicaRequestStopReplicaPartitionState(w: Writer, v: number, 
 
 function writeStopReplicaRequestStopReplicaTopicState(w: Writer, v: number, m: StopReplicaRequestStopReplicaTopicState): void {
   const flexible = v >= 2;
-  if (!(v >= 3) && m.topicName !== "") {
+  if (!(v >= 3) && !(m.topicName === "")) {
     throw fieldNotInVersion('StopReplicaRequestStopReplicaTopicState.topicName', v);
   }
   if (v >= 3) {
     (flexible ? w.writeCompactString(m.topicName) : w.writeString(m.topicName));
   }
-  if (!(v >= 3) && (m.partitionStates === null || m.partitionStates.length !== 0)) {
+  if (!(v >= 3) && !((m.partitionStates !== null && m.partitionStates.length === 0))) {
     throw fieldNotInVersion('StopReplicaRequestStopReplicaTopicState.partitionStates', v);
   }
   if (v >= 3) {
@@ -408,7 +454,7 @@ function writeStopReplicaRequestStopReplicaTopicState(w: Writer, v: number, m: S
 function writeStopReplicaRequest(w: Writer, v: number, m: StopReplicaRequest): void {
   const flexible = v >= 2;
   w.writeInt32(m.controllerId);
-  if (!(v === 4) && m.isKRaftController !== false) {
+  if (!(v === 4) && !(m.isKRaftController === false)) {
     throw fieldNotInVersion('StopReplicaRequest.isKRaftController', v);
   }
   if (v === 4) {
@@ -418,13 +464,13 @@ function writeStopReplicaRequest(w: Writer, v: number, m: StopReplicaRequest): v
   if (v >= 1) {
     w.writeInt64(m.brokerEpoch);
   }
-  if (!(v <= 2) && m.deletePartitions !== false) {
+  if (!(v <= 2) && !(m.deletePartitions === false)) {
     throw fieldNotInVersion('StopReplicaRequest.deletePartitions', v);
   }
   if (v <= 2) {
     w.writeBool(m.deletePartitions);
   }
-  if (!(v === 0) && (m.ungroupedPartitions === null || m.ungroupedPartitions.length !== 0)) {
+  if (!(v === 0) && !((m.ungroupedPartitions !== null && m.ungroupedPartitions.length === 0))) {
     throw fieldNotInVersion('StopReplicaRequest.ungroupedPartitions', v);
   }
   if (v === 0) {
@@ -434,7 +480,7 @@ function writeStopReplicaRequest(w: Writer, v: number, m: StopReplicaRequest): v
       for (const e of a) writeStopReplicaRequestStopReplicaPartitionV0(w, v, e);
     }
   }
-  if (!(v >= 1 && v <= 2) && (m.topics === null || m.topics.length !== 0)) {
+  if (!(v >= 1 && v <= 2) && !((m.topics !== null && m.topics.length === 0))) {
     throw fieldNotInVersion('StopReplicaRequest.topics', v);
   }
   if (v >= 1 && v <= 2) {
@@ -444,7 +490,7 @@ function writeStopReplicaRequest(w: Writer, v: number, m: StopReplicaRequest): v
       for (const e of a) writeStopReplicaRequestStopReplicaTopicV1(w, v, e);
     }
   }
-  if (!(v >= 3) && (m.topicStates === null || m.topicStates.length !== 0)) {
+  if (!(v >= 3) && !((m.topicStates !== null && m.topicStates.length === 0))) {
     throw fieldNotInVersion('StopReplicaRequest.topicStates', v);
   }
   if (v >= 3) {
@@ -504,6 +550,23 @@ export function defaultStopReplicaResponse(): StopReplicaResponse {
     errorCode: 0,
     partitionErrors: [],
   };
+}
+
+function isDefaultStopReplicaResponseStopReplicaPartitionError(m: StopReplicaResponseStopReplicaPartitionError): boolean {
+  return (
+    m.topicName === "" &&
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultStopReplicaResponse(m: StopReplicaResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    (m.partitionErrors !== null && m.partitionErrors.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readStopReplicaResponseStopReplicaPartitionError(r: Reader, v: number): StopReplicaResponseStopReplicaPartitionError {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -58,6 +57,27 @@ export function defaultSyncGroupRequest(): SyncGroupRequest {
     protocolName: null,
     assignments: [],
   };
+}
+
+function isDefaultSyncGroupRequestAssignment(m: SyncGroupRequestAssignment): boolean {
+  return (
+    m.memberId === "" &&
+    (m.assignment !== null && m.assignment.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultSyncGroupRequest(m: SyncGroupRequest): boolean {
+  return (
+    m.groupId === "" &&
+    m.generationId === 0 &&
+    m.memberId === "" &&
+    m.groupInstanceId === null &&
+    m.protocolType === null &&
+    m.protocolName === null &&
+    (m.assignments !== null && m.assignments.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readSyncGroupRequestAssignment(r: Reader, v: number): SyncGroupRequestAssignment {
@@ -147,7 +167,7 @@ function writeSyncGroupRequest(w: Writer, v: number, m: SyncGroupRequest): void 
   (flexible ? w.writeCompactString(m.groupId) : w.writeString(m.groupId));
   w.writeInt32(m.generationId);
   (flexible ? w.writeCompactString(m.memberId) : w.writeString(m.memberId));
-  if (!(v >= 3) && m.groupInstanceId !== null) {
+  if (!(v >= 3) && !(m.groupInstanceId === null)) {
     throw fieldNotInVersion('SyncGroupRequest.groupInstanceId', v);
   }
   if (v >= 3) {
@@ -204,6 +224,17 @@ export function defaultSyncGroupResponse(): SyncGroupResponse {
     protocolName: null,
     assignment: EMPTY_BYTES,
   };
+}
+
+function isDefaultSyncGroupResponse(m: SyncGroupResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.protocolType === null &&
+    m.protocolName === null &&
+    (m.assignment !== null && m.assignment.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readSyncGroupResponse(r: Reader, v: number): SyncGroupResponse {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -83,6 +82,38 @@ export function defaultTxnOffsetCommitRequest(): TxnOffsetCommitRequest {
     groupInstanceId: null,
     topics: [],
   };
+}
+
+function isDefaultTxnOffsetCommitRequestPartition(m: TxnOffsetCommitRequestPartition): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.committedOffset === 0n &&
+    m.committedLeaderEpoch === -1 &&
+    m.committedMetadata === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultTxnOffsetCommitRequestTopic(m: TxnOffsetCommitRequestTopic): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultTxnOffsetCommitRequest(m: TxnOffsetCommitRequest): boolean {
+  return (
+    m.transactionalId === "" &&
+    m.groupId === "" &&
+    m.producerId === 0n &&
+    m.producerEpoch === 0 &&
+    m.generationId === -1 &&
+    m.memberId === "" &&
+    m.groupInstanceId === null &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readTxnOffsetCommitRequestPartition(r: Reader, v: number): TxnOffsetCommitRequestPartition {
@@ -231,19 +262,19 @@ function writeTxnOffsetCommitRequest(w: Writer, v: number, m: TxnOffsetCommitReq
   (flexible ? w.writeCompactString(m.groupId) : w.writeString(m.groupId));
   w.writeInt64(m.producerId);
   w.writeInt16(m.producerEpoch);
-  if (!(v >= 3) && m.generationId !== -1) {
+  if (!(v >= 3) && !(m.generationId === -1)) {
     throw fieldNotInVersion('TxnOffsetCommitRequest.generationId', v);
   }
   if (v >= 3) {
     w.writeInt32(m.generationId);
   }
-  if (!(v >= 3) && m.memberId !== "") {
+  if (!(v >= 3) && !(m.memberId === "")) {
     throw fieldNotInVersion('TxnOffsetCommitRequest.memberId', v);
   }
   if (v >= 3) {
     (flexible ? w.writeCompactString(m.memberId) : w.writeString(m.memberId));
   }
-  if (!(v >= 3) && m.groupInstanceId !== null) {
+  if (!(v >= 3) && !(m.groupInstanceId === null)) {
     throw fieldNotInVersion('TxnOffsetCommitRequest.groupInstanceId', v);
   }
   if (v >= 3) {
@@ -317,6 +348,30 @@ export function defaultTxnOffsetCommitResponse(): TxnOffsetCommitResponse {
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultTxnOffsetCommitResponsePartition(m: TxnOffsetCommitResponsePartition): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultTxnOffsetCommitResponseTopic(m: TxnOffsetCommitResponseTopic): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultTxnOffsetCommitResponse(m: TxnOffsetCommitResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readTxnOffsetCommitResponsePartition(r: Reader, v: number): TxnOffsetCommitResponsePartition {

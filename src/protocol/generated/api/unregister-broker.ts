@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultUnregisterBrokerRequest(): UnregisterBrokerRequest {
   return {
     brokerId: 0,
   };
+}
+
+function isDefaultUnregisterBrokerRequest(m: UnregisterBrokerRequest): boolean {
+  return (
+    m.brokerId === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readUnregisterBrokerRequest(r: Reader, v: number): UnregisterBrokerRequest {
@@ -80,6 +86,15 @@ export function defaultUnregisterBrokerResponse(): UnregisterBrokerResponse {
     errorCode: 0,
     errorMessage: "",
   };
+}
+
+function isDefaultUnregisterBrokerResponse(m: UnregisterBrokerResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readUnregisterBrokerResponse(r: Reader, v: number): UnregisterBrokerResponse {

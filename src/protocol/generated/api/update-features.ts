@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -52,6 +51,25 @@ export function defaultUpdateFeaturesRequest(): UpdateFeaturesRequest {
     featureUpdates: [],
     validateOnly: false,
   };
+}
+
+function isDefaultUpdateFeaturesRequestFeatureUpdateKey(m: UpdateFeaturesRequestFeatureUpdateKey): boolean {
+  return (
+    m.feature === "" &&
+    m.maxVersionLevel === 0 &&
+    m.allowDowngrade === false &&
+    m.upgradeType === 1 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultUpdateFeaturesRequest(m: UpdateFeaturesRequest): boolean {
+  return (
+    m.timeoutMs === 60000 &&
+    (m.featureUpdates !== null && m.featureUpdates.length === 0) &&
+    m.validateOnly === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readUpdateFeaturesRequestFeatureUpdateKey(r: Reader, v: number): UpdateFeaturesRequestFeatureUpdateKey {
@@ -122,13 +140,13 @@ function readUpdateFeaturesRequest(r: Reader, v: number): UpdateFeaturesRequest 
 function writeUpdateFeaturesRequestFeatureUpdateKey(w: Writer, v: number, m: UpdateFeaturesRequestFeatureUpdateKey): void {
   w.writeCompactString(m.feature);
   w.writeInt16(m.maxVersionLevel);
-  if (!(v === 0) && m.allowDowngrade !== false) {
+  if (!(v === 0) && !(m.allowDowngrade === false)) {
     throw fieldNotInVersion('UpdateFeaturesRequestFeatureUpdateKey.allowDowngrade', v);
   }
   if (v === 0) {
     w.writeBool(m.allowDowngrade);
   }
-  if (!(v >= 1) && m.upgradeType !== 1) {
+  if (!(v >= 1) && !(m.upgradeType === 1)) {
     throw fieldNotInVersion('UpdateFeaturesRequestFeatureUpdateKey.upgradeType', v);
   }
   if (v >= 1) {
@@ -146,7 +164,7 @@ function writeUpdateFeaturesRequest(w: Writer, v: number, m: UpdateFeaturesReque
     w.writeCompactArrayCount(a.length);
     for (const e of a) writeUpdateFeaturesRequestFeatureUpdateKey(w, v, e);
   }
-  if (!(v >= 1) && m.validateOnly !== false) {
+  if (!(v >= 1) && !(m.validateOnly === false)) {
     throw fieldNotInVersion('UpdateFeaturesRequest.validateOnly', v);
   }
   if (v >= 1) {
@@ -208,6 +226,25 @@ export function defaultUpdateFeaturesResponse(): UpdateFeaturesResponse {
     errorMessage: "",
     results: [],
   };
+}
+
+function isDefaultUpdateFeaturesResponseUpdatableFeatureResult(m: UpdateFeaturesResponseUpdatableFeatureResult): boolean {
+  return (
+    m.feature === "" &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultUpdateFeaturesResponse(m: UpdateFeaturesResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === "" &&
+    (m.results !== null && m.results.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readUpdateFeaturesResponseUpdatableFeatureResult(r: Reader, v: number): UpdateFeaturesResponseUpdatableFeatureResult {

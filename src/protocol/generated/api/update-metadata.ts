@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -147,6 +146,65 @@ export function defaultUpdateMetadataRequest(): UpdateMetadataRequest {
     topicStates: [],
     liveBrokers: [],
   };
+}
+
+function isDefaultUpdateMetadataRequestUpdateMetadataPartitionState(m: UpdateMetadataRequestUpdateMetadataPartitionState): boolean {
+  return (
+    m.topicName === "" &&
+    m.partitionIndex === 0 &&
+    m.controllerEpoch === 0 &&
+    m.leader === 0 &&
+    m.leaderEpoch === 0 &&
+    (m.isr !== null && m.isr.length === 0) &&
+    m.zkVersion === 0 &&
+    (m.replicas !== null && m.replicas.length === 0) &&
+    (m.offlineReplicas !== null && m.offlineReplicas.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultUpdateMetadataRequestUpdateMetadataTopicState(m: UpdateMetadataRequestUpdateMetadataTopicState): boolean {
+  return (
+    m.topicName === "" &&
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitionStates !== null && m.partitionStates.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultUpdateMetadataRequestUpdateMetadataEndpoint(m: UpdateMetadataRequestUpdateMetadataEndpoint): boolean {
+  return (
+    m.port === 0 &&
+    m.host === "" &&
+    m.listener === "" &&
+    m.securityProtocol === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultUpdateMetadataRequestUpdateMetadataBroker(m: UpdateMetadataRequestUpdateMetadataBroker): boolean {
+  return (
+    m.id === 0 &&
+    m.v0Host === "" &&
+    m.v0Port === 0 &&
+    (m.endpoints !== null && m.endpoints.length === 0) &&
+    m.rack === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultUpdateMetadataRequest(m: UpdateMetadataRequest): boolean {
+  return (
+    m.controllerId === 0 &&
+    m.isKRaftController === false &&
+    m.type === 0 &&
+    m.controllerEpoch === 0 &&
+    m.brokerEpoch === -1n &&
+    (m.ungroupedPartitionStates !== null && m.ungroupedPartitionStates.length === 0) &&
+    (m.topicStates !== null && m.topicStates.length === 0) &&
+    (m.liveBrokers !== null && m.liveBrokers.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readUpdateMetadataRequestUpdateMetadataPartitionState(r: Reader, v: number): UpdateMetadataRequestUpdateMetadataPartitionState {
@@ -454,7 +512,7 @@ function writeUpdateMetadataRequestUpdateMetadataPartitionState(w: Writer, v: nu
 
 function writeUpdateMetadataRequestUpdateMetadataTopicState(w: Writer, v: number, m: UpdateMetadataRequestUpdateMetadataTopicState): void {
   const flexible = v >= 6;
-  if (!(v >= 5) && m.topicName !== "") {
+  if (!(v >= 5) && !(m.topicName === "")) {
     throw fieldNotInVersion('UpdateMetadataRequestUpdateMetadataTopicState.topicName', v);
   }
   if (v >= 5) {
@@ -463,7 +521,7 @@ function writeUpdateMetadataRequestUpdateMetadataTopicState(w: Writer, v: number
   if (v >= 7) {
     w.writeUuid(m.topicId);
   }
-  if (!(v >= 5) && (m.partitionStates === null || m.partitionStates.length !== 0)) {
+  if (!(v >= 5) && !((m.partitionStates !== null && m.partitionStates.length === 0))) {
     throw fieldNotInVersion('UpdateMetadataRequestUpdateMetadataTopicState.partitionStates', v);
   }
   if (v >= 5) {
@@ -480,13 +538,13 @@ function writeUpdateMetadataRequestUpdateMetadataTopicState(w: Writer, v: number
 
 function writeUpdateMetadataRequestUpdateMetadataEndpoint(w: Writer, v: number, m: UpdateMetadataRequestUpdateMetadataEndpoint): void {
   const flexible = v >= 6;
-  if (!(v >= 1) && m.port !== 0) {
+  if (!(v >= 1) && !(m.port === 0)) {
     throw fieldNotInVersion('UpdateMetadataRequestUpdateMetadataEndpoint.port', v);
   }
   if (v >= 1) {
     w.writeInt32(m.port);
   }
-  if (!(v >= 1) && m.host !== "") {
+  if (!(v >= 1) && !(m.host === "")) {
     throw fieldNotInVersion('UpdateMetadataRequestUpdateMetadataEndpoint.host', v);
   }
   if (v >= 1) {
@@ -495,7 +553,7 @@ function writeUpdateMetadataRequestUpdateMetadataEndpoint(w: Writer, v: number, 
   if (v >= 3) {
     (flexible ? w.writeCompactString(m.listener) : w.writeString(m.listener));
   }
-  if (!(v >= 1) && m.securityProtocol !== 0) {
+  if (!(v >= 1) && !(m.securityProtocol === 0)) {
     throw fieldNotInVersion('UpdateMetadataRequestUpdateMetadataEndpoint.securityProtocol', v);
   }
   if (v >= 1) {
@@ -533,7 +591,7 @@ function writeUpdateMetadataRequestUpdateMetadataBroker(w: Writer, v: number, m:
 function writeUpdateMetadataRequest(w: Writer, v: number, m: UpdateMetadataRequest): void {
   const flexible = v >= 6;
   w.writeInt32(m.controllerId);
-  if (!(v === 8) && m.isKRaftController !== false) {
+  if (!(v === 8) && !(m.isKRaftController === false)) {
     throw fieldNotInVersion('UpdateMetadataRequest.isKRaftController', v);
   }
   if (v === 8) {
@@ -543,7 +601,7 @@ function writeUpdateMetadataRequest(w: Writer, v: number, m: UpdateMetadataReque
   if (v >= 5) {
     w.writeInt64(m.brokerEpoch);
   }
-  if (!(v <= 4) && (m.ungroupedPartitionStates === null || m.ungroupedPartitionStates.length !== 0)) {
+  if (!(v <= 4) && !((m.ungroupedPartitionStates !== null && m.ungroupedPartitionStates.length === 0))) {
     throw fieldNotInVersion('UpdateMetadataRequest.ungroupedPartitionStates', v);
   }
   if (v <= 4) {
@@ -553,7 +611,7 @@ function writeUpdateMetadataRequest(w: Writer, v: number, m: UpdateMetadataReque
       for (const e of a) writeUpdateMetadataRequestUpdateMetadataPartitionState(w, v, e);
     }
   }
-  if (!(v >= 5) && (m.topicStates === null || m.topicStates.length !== 0)) {
+  if (!(v >= 5) && !((m.topicStates !== null && m.topicStates.length === 0))) {
     throw fieldNotInVersion('UpdateMetadataRequest.topicStates', v);
   }
   if (v >= 5) {
@@ -568,17 +626,18 @@ function writeUpdateMetadataRequest(w: Writer, v: number, m: UpdateMetadataReque
     (flexible ? w.writeCompactArrayCount(a.length) : w.writeArrayCount(a.length));
     for (const e of a) writeUpdateMetadataRequestUpdateMetadataBroker(w, v, e);
   }
-  if (!(v === 8) && m.type !== 0) {
+  if (!(v === 8) && !(m.type === 0)) {
     throw fieldNotInVersion('UpdateMetadataRequest.type', v);
   }
   if (flexible) {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v === 8 && m.type !== 0) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v === 8 && !(m.type === 0)) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         t.writeInt8(m.type);
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 
@@ -605,6 +664,13 @@ export function defaultUpdateMetadataResponse(): UpdateMetadataResponse {
   return {
     errorCode: 0,
   };
+}
+
+function isDefaultUpdateMetadataResponse(m: UpdateMetadataResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readUpdateMetadataResponse(r: Reader, v: number): UpdateMetadataResponse {

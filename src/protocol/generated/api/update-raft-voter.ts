@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -73,6 +72,35 @@ export function defaultUpdateRaftVoterRequest(): UpdateRaftVoterRequest {
     listeners: [],
     kRaftVersionFeature: defaultUpdateRaftVoterRequestKRaftVersionFeature(),
   };
+}
+
+function isDefaultUpdateRaftVoterRequestListener(m: UpdateRaftVoterRequestListener): boolean {
+  return (
+    m.name === "" &&
+    m.host === "" &&
+    m.port === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultUpdateRaftVoterRequestKRaftVersionFeature(m: UpdateRaftVoterRequestKRaftVersionFeature): boolean {
+  return (
+    m.minSupportedVersion === 0 &&
+    m.maxSupportedVersion === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultUpdateRaftVoterRequest(m: UpdateRaftVoterRequest): boolean {
+  return (
+    m.clusterId === "" &&
+    m.currentLeaderEpoch === 0 &&
+    m.voterId === 0 &&
+    m.voterDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.listeners !== null && m.listeners.length === 0) &&
+    isDefaultUpdateRaftVoterRequestKRaftVersionFeature(m.kRaftVersionFeature) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readUpdateRaftVoterRequestListener(r: Reader, v: number): UpdateRaftVoterRequestListener {
@@ -246,6 +274,25 @@ export function defaultUpdateRaftVoterResponse(): UpdateRaftVoterResponse {
   };
 }
 
+function isDefaultUpdateRaftVoterResponseCurrentLeader(m: UpdateRaftVoterResponseCurrentLeader): boolean {
+  return (
+    m.leaderId === -1 &&
+    m.leaderEpoch === -1 &&
+    m.host === "" &&
+    m.port === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultUpdateRaftVoterResponse(m: UpdateRaftVoterResponse): boolean {
+  return (
+    m.throttleTimeMs === 0 &&
+    m.errorCode === 0 &&
+    isDefaultUpdateRaftVoterResponseCurrentLeader(m.currentLeader) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
 function readUpdateRaftVoterResponseCurrentLeader(r: Reader, v: number): UpdateRaftVoterResponseCurrentLeader {
   let leaderId: number = -1;
   let leaderEpoch: number = -1;
@@ -316,13 +363,14 @@ function writeUpdateRaftVoterResponse(w: Writer, v: number, m: UpdateRaftVoterRe
   w.writeInt32(m.throttleTimeMs);
   w.writeInt16(m.errorCode);
   {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (!isDeepStrictEqual(m.currentLeader, defaultUpdateRaftVoterResponseCurrentLeader())) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (!(isDefaultUpdateRaftVoterResponseCurrentLeader(m.currentLeader))) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         writeUpdateRaftVoterResponseCurrentLeader(t, v, m.currentLeader);
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -74,6 +73,36 @@ export function defaultVoteRequest(): VoteRequest {
     voterId: -1,
     topics: [],
   };
+}
+
+function isDefaultVoteRequestPartitionData(m: VoteRequestPartitionData): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.candidateEpoch === 0 &&
+    m.candidateId === 0 &&
+    m.candidateDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.voterDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.lastOffsetEpoch === 0 &&
+    m.lastOffset === 0n &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultVoteRequestTopicData(m: VoteRequestTopicData): boolean {
+  return (
+    m.topicName === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultVoteRequest(m: VoteRequest): boolean {
+  return (
+    m.clusterId === null &&
+    m.voterId === -1 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readVoteRequestPartitionData(r: Reader, v: number): VoteRequestPartitionData {
@@ -311,6 +340,43 @@ export function defaultVoteResponse(): VoteResponse {
   };
 }
 
+function isDefaultVoteResponsePartitionData(m: VoteResponsePartitionData): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m.leaderId === 0 &&
+    m.leaderEpoch === 0 &&
+    m.voteGranted === false &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultVoteResponseTopicData(m: VoteResponseTopicData): boolean {
+  return (
+    m.topicName === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultVoteResponseNodeEndpoint(m: VoteResponseNodeEndpoint): boolean {
+  return (
+    m.nodeId === 0 &&
+    m.host === "" &&
+    m.port === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultVoteResponse(m: VoteResponse): boolean {
+  return (
+    m.errorCode === 0 &&
+    (m.topics !== null && m.topics.length === 0) &&
+    (m.nodeEndpoints !== null && m.nodeEndpoints.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
 function readVoteResponsePartitionData(r: Reader, v: number): VoteResponsePartitionData {
   let partitionIndex: number = 0;
   let errorCode: number = 0;
@@ -470,19 +536,19 @@ function writeVoteResponseTopicData(w: Writer, v: number, m: VoteResponseTopicDa
 }
 
 function writeVoteResponseNodeEndpoint(w: Writer, v: number, m: VoteResponseNodeEndpoint): void {
-  if (!(v === 1) && m.nodeId !== 0) {
+  if (!(v === 1) && !(m.nodeId === 0)) {
     throw fieldNotInVersion('VoteResponseNodeEndpoint.nodeId', v);
   }
   if (v === 1) {
     w.writeInt32(m.nodeId);
   }
-  if (!(v === 1) && m.host !== "") {
+  if (!(v === 1) && !(m.host === "")) {
     throw fieldNotInVersion('VoteResponseNodeEndpoint.host', v);
   }
   if (v === 1) {
     w.writeCompactString(m.host);
   }
-  if (!(v === 1) && m.port !== 0) {
+  if (!(v === 1) && !(m.port === 0)) {
     throw fieldNotInVersion('VoteResponseNodeEndpoint.port', v);
   }
   if (v === 1) {
@@ -500,13 +566,13 @@ function writeVoteResponse(w: Writer, v: number, m: VoteResponse): void {
     w.writeCompactArrayCount(a.length);
     for (const e of a) writeVoteResponseTopicData(w, v, e);
   }
-  if (!(v === 1) && (m.nodeEndpoints === null || m.nodeEndpoints.length !== 0)) {
+  if (!(v === 1) && !((m.nodeEndpoints !== null && m.nodeEndpoints.length === 0))) {
     throw fieldNotInVersion('VoteResponse.nodeEndpoints', v);
   }
   {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v === 1 && (m.nodeEndpoints === null || m.nodeEndpoints.length !== 0)) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v === 1 && !((m.nodeEndpoints !== null && m.nodeEndpoints.length === 0))) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         {
           const a = m.nodeEndpoints;
           t.writeCompactArrayCount(a.length);
@@ -514,7 +580,8 @@ function writeVoteResponse(w: Writer, v: number, m: VoteResponse): void {
         }
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -89,6 +88,43 @@ export function defaultWriteShareGroupStateRequest(): WriteShareGroupStateReques
     groupId: "",
     topics: [],
   };
+}
+
+function isDefaultWriteShareGroupStateRequestStateBatch(m: WriteShareGroupStateRequestStateBatch): boolean {
+  return (
+    m.firstOffset === 0n &&
+    m.lastOffset === 0n &&
+    m.deliveryState === 0 &&
+    m.deliveryCount === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultWriteShareGroupStateRequestPartitionData(m: WriteShareGroupStateRequestPartitionData): boolean {
+  return (
+    m.partition === 0 &&
+    m.stateEpoch === 0 &&
+    m.leaderEpoch === 0 &&
+    m.startOffset === 0n &&
+    (m.stateBatches !== null && m.stateBatches.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultWriteShareGroupStateRequestWriteStateData(m: WriteShareGroupStateRequestWriteStateData): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultWriteShareGroupStateRequest(m: WriteShareGroupStateRequest): boolean {
+  return (
+    m.groupId === "" &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readWriteShareGroupStateRequestStateBatch(r: Reader, v: number): WriteShareGroupStateRequestStateBatch {
@@ -321,6 +357,30 @@ export function defaultWriteShareGroupStateResponse(): WriteShareGroupStateRespo
   return {
     results: [],
   };
+}
+
+function isDefaultWriteShareGroupStateResponsePartitionResult(m: WriteShareGroupStateResponsePartitionResult): boolean {
+  return (
+    m.partition === 0 &&
+    m.errorCode === 0 &&
+    m.errorMessage === null &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultWriteShareGroupStateResponseWriteStateResult(m: WriteShareGroupStateResponseWriteStateResult): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultWriteShareGroupStateResponse(m: WriteShareGroupStateResponse): boolean {
+  return (
+    (m.results !== null && m.results.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readWriteShareGroupStateResponsePartitionResult(r: Reader, v: number): WriteShareGroupStateResponsePartitionResult {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -65,6 +64,32 @@ export function defaultWriteTxnMarkersRequest(): WriteTxnMarkersRequest {
   return {
     markers: [],
   };
+}
+
+function isDefaultWriteTxnMarkersRequestWritableTxnMarkerTopic(m: WriteTxnMarkersRequestWritableTxnMarkerTopic): boolean {
+  return (
+    m.name === "" &&
+    (m.partitionIndexes !== null && m.partitionIndexes.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultWriteTxnMarkersRequestWritableTxnMarker(m: WriteTxnMarkersRequestWritableTxnMarker): boolean {
+  return (
+    m.producerId === 0n &&
+    m.producerEpoch === 0 &&
+    m.transactionResult === false &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m.coordinatorEpoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultWriteTxnMarkersRequest(m: WriteTxnMarkersRequest): boolean {
+  return (
+    (m.markers !== null && m.markers.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readWriteTxnMarkersRequestWritableTxnMarkerTopic(r: Reader, v: number): WriteTxnMarkersRequestWritableTxnMarkerTopic {
@@ -275,6 +300,37 @@ export function defaultWriteTxnMarkersResponse(): WriteTxnMarkersResponse {
   return {
     markers: [],
   };
+}
+
+function isDefaultWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(m: WriteTxnMarkersResponseWritableTxnMarkerPartitionResult): boolean {
+  return (
+    m.partitionIndex === 0 &&
+    m.errorCode === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultWriteTxnMarkersResponseWritableTxnMarkerTopicResult(m: WriteTxnMarkersResponseWritableTxnMarkerTopicResult): boolean {
+  return (
+    m.name === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultWriteTxnMarkersResponseWritableTxnMarkerResult(m: WriteTxnMarkersResponseWritableTxnMarkerResult): boolean {
+  return (
+    m.producerId === 0n &&
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultWriteTxnMarkersResponse(m: WriteTxnMarkersResponse): boolean {
+  return (
+    (m.markers !== null && m.markers.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(r: Reader, v: number): WriteTxnMarkersResponseWritableTxnMarkerPartitionResult {

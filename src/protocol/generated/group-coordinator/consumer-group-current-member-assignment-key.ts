@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultConsumerGroupCurrentMemberAssignmentKey(): ConsumerGroupC
     groupId: "",
     memberId: "",
   };
+}
+
+function isDefaultConsumerGroupCurrentMemberAssignmentKey(m: ConsumerGroupCurrentMemberAssignmentKey): boolean {
+  return (
+    m.groupId === "" &&
+    m.memberId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerGroupCurrentMemberAssignmentKey(r: Reader, v: number): ConsumerGroupCurrentMemberAssignmentKey {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -52,6 +51,25 @@ export function defaultConsumerGroupCurrentMemberAssignmentValue(): ConsumerGrou
     assignedPartitions: [],
     partitionsPendingRevocation: [],
   };
+}
+
+function isDefaultConsumerGroupCurrentMemberAssignmentValueTopicPartitions(m: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultConsumerGroupCurrentMemberAssignmentValue(m: ConsumerGroupCurrentMemberAssignmentValue): boolean {
+  return (
+    m.memberEpoch === 0 &&
+    m.previousMemberEpoch === 0 &&
+    m.state === 0 &&
+    (m.assignedPartitions !== null && m.assignedPartitions.length === 0) &&
+    (m.partitionsPendingRevocation !== null && m.partitionsPendingRevocation.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerGroupCurrentMemberAssignmentValueTopicPartitions(r: Reader, v: number): ConsumerGroupCurrentMemberAssignmentValueTopicPartitions {

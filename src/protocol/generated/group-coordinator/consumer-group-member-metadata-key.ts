@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultConsumerGroupMemberMetadataKey(): ConsumerGroupMemberMeta
     groupId: "",
     memberId: "",
   };
+}
+
+function isDefaultConsumerGroupMemberMetadataKey(m: ConsumerGroupMemberMetadataKey): boolean {
+  return (
+    m.groupId === "" &&
+    m.memberId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerGroupMemberMetadataKey(r: Reader, v: number): ConsumerGroupMemberMetadataKey {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -80,6 +79,37 @@ export function defaultConsumerGroupMemberMetadataValue(): ConsumerGroupMemberMe
     serverAssignor: "",
     classicMemberMetadata: null,
   };
+}
+
+function isDefaultConsumerGroupMemberMetadataValueClassicProtocol(m: ConsumerGroupMemberMetadataValueClassicProtocol): boolean {
+  return (
+    m.name === "" &&
+    (m.metadata !== null && m.metadata.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultConsumerGroupMemberMetadataValueClassicMemberMetadata(m: ConsumerGroupMemberMetadataValueClassicMemberMetadata): boolean {
+  return (
+    m.sessionTimeoutMs === 0 &&
+    (m.supportedProtocols !== null && m.supportedProtocols.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultConsumerGroupMemberMetadataValue(m: ConsumerGroupMemberMetadataValue): boolean {
+  return (
+    m.instanceId === "" &&
+    m.rackId === "" &&
+    m.clientId === "" &&
+    m.clientHost === "" &&
+    (m.subscribedTopicNames !== null && m.subscribedTopicNames.length === 0) &&
+    m.subscribedTopicRegex === "" &&
+    m.rebalanceTimeoutMs === -1 &&
+    m.serverAssignor === "" &&
+    m.classicMemberMetadata === null &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerGroupMemberMetadataValueClassicProtocol(r: Reader, v: number): ConsumerGroupMemberMetadataValueClassicProtocol {
@@ -221,9 +251,9 @@ function writeConsumerGroupMemberMetadataValue(w: Writer, v: number, m: Consumer
   w.writeInt32(m.rebalanceTimeoutMs);
   w.writeCompactNullableString(m.serverAssignor);
   {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (m.classicMemberMetadata !== null) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (!(m.classicMemberMetadata === null)) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         if (m.classicMemberMetadata === null) t.writeInt8(-1);
         else {
           t.writeInt8(1);
@@ -231,7 +261,8 @@ function writeConsumerGroupMemberMetadataValue(w: Writer, v: number, m: Consumer
         }
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultConsumerGroupMetadataKey(): ConsumerGroupMetadataKey {
   return {
     groupId: "",
   };
+}
+
+function isDefaultConsumerGroupMetadataKey(m: ConsumerGroupMetadataKey): boolean {
+  return (
+    m.groupId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerGroupMetadataKey(r: Reader, v: number): ConsumerGroupMetadataKey {

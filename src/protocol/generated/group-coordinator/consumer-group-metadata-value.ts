@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultConsumerGroupMetadataValue(): ConsumerGroupMetadataValue 
   return {
     epoch: 0,
   };
+}
+
+function isDefaultConsumerGroupMetadataValue(m: ConsumerGroupMetadataValue): boolean {
+  return (
+    m.epoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerGroupMetadataValue(r: Reader, v: number): ConsumerGroupMetadataValue {

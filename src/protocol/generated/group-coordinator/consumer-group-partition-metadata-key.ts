@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultConsumerGroupPartitionMetadataKey(): ConsumerGroupPartiti
   return {
     groupId: "",
   };
+}
+
+function isDefaultConsumerGroupPartitionMetadataKey(m: ConsumerGroupPartitionMetadataKey): boolean {
+  return (
+    m.groupId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerGroupPartitionMetadataKey(r: Reader, v: number): ConsumerGroupPartitionMetadataKey {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultConsumerGroupTargetAssignmentMemberKey(): ConsumerGroupTa
     groupId: "",
     memberId: "",
   };
+}
+
+function isDefaultConsumerGroupTargetAssignmentMemberKey(m: ConsumerGroupTargetAssignmentMemberKey): boolean {
+  return (
+    m.groupId === "" &&
+    m.memberId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerGroupTargetAssignmentMemberKey(r: Reader, v: number): ConsumerGroupTargetAssignmentMemberKey {

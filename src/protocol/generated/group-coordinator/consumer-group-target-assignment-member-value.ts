@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -38,6 +37,21 @@ export function defaultConsumerGroupTargetAssignmentMemberValue(): ConsumerGroup
   return {
     topicPartitions: [],
   };
+}
+
+function isDefaultConsumerGroupTargetAssignmentMemberValueTopicPartition(m: ConsumerGroupTargetAssignmentMemberValueTopicPartition): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultConsumerGroupTargetAssignmentMemberValue(m: ConsumerGroupTargetAssignmentMemberValue): boolean {
+  return (
+    (m.topicPartitions !== null && m.topicPartitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerGroupTargetAssignmentMemberValueTopicPartition(r: Reader, v: number): ConsumerGroupTargetAssignmentMemberValueTopicPartition {

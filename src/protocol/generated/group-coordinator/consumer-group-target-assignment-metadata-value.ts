@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultConsumerGroupTargetAssignmentMetadataValue(): ConsumerGro
   return {
     assignmentEpoch: 0,
   };
+}
+
+function isDefaultConsumerGroupTargetAssignmentMetadataValue(m: ConsumerGroupTargetAssignmentMetadataValue): boolean {
+  return (
+    m.assignmentEpoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerGroupTargetAssignmentMetadataValue(r: Reader, v: number): ConsumerGroupTargetAssignmentMetadataValue {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -23,6 +22,13 @@ export function defaultGroupMetadataKey(): GroupMetadataKey {
   return {
     group: "",
   };
+}
+
+function isDefaultGroupMetadataKey(m: GroupMetadataKey): boolean {
+  return (
+    m.group === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readGroupMetadataKey(r: Reader, v: number): GroupMetadataKey {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -59,6 +58,32 @@ export function defaultGroupMetadataValue(): GroupMetadataValue {
     currentStateTimestamp: -1n,
     members: [],
   };
+}
+
+function isDefaultGroupMetadataValueMemberMetadata(m: GroupMetadataValueMemberMetadata): boolean {
+  return (
+    m.memberId === "" &&
+    m.groupInstanceId === null &&
+    m.clientId === "" &&
+    m.clientHost === "" &&
+    m.rebalanceTimeout === -1 &&
+    m.sessionTimeout === 0 &&
+    (m.subscription !== null && m.subscription.length === 0) &&
+    (m.assignment !== null && m.assignment.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultGroupMetadataValue(m: GroupMetadataValue): boolean {
+  return (
+    m.protocolType === "" &&
+    m.generation === 0 &&
+    m.protocol === "" &&
+    m.leader === "" &&
+    m.currentStateTimestamp === -1n &&
+    (m.members !== null && m.members.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readGroupMetadataValueMemberMetadata(r: Reader, v: number): GroupMetadataValueMemberMetadata {

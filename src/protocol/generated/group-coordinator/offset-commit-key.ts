@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,15 @@ export function defaultOffsetCommitKey(): OffsetCommitKey {
     topic: "",
     partition: 0,
   };
+}
+
+function isDefaultOffsetCommitKey(m: OffsetCommitKey): boolean {
+  return (
+    m.group === "" &&
+    m.topic === "" &&
+    m.partition === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readOffsetCommitKey(r: Reader, v: number): OffsetCommitKey {

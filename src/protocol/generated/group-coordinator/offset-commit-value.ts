@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -31,6 +30,17 @@ export function defaultOffsetCommitValue(): OffsetCommitValue {
     commitTimestamp: 0n,
     expireTimestamp: -1n,
   };
+}
+
+function isDefaultOffsetCommitValue(m: OffsetCommitValue): boolean {
+  return (
+    m.offset === 0n &&
+    m.leaderEpoch === -1 &&
+    m.metadata === "" &&
+    m.commitTimestamp === 0n &&
+    m.expireTimestamp === -1n &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readOffsetCommitValue(r: Reader, v: number): OffsetCommitValue {

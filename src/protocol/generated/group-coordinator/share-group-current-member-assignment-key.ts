@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultShareGroupCurrentMemberAssignmentKey(): ShareGroupCurrent
     groupId: "",
     memberId: "",
   };
+}
+
+function isDefaultShareGroupCurrentMemberAssignmentKey(m: ShareGroupCurrentMemberAssignmentKey): boolean {
+  return (
+    m.groupId === "" &&
+    m.memberId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupCurrentMemberAssignmentKey(r: Reader, v: number): ShareGroupCurrentMemberAssignmentKey {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -49,6 +48,24 @@ export function defaultShareGroupCurrentMemberAssignmentValue(): ShareGroupCurre
     state: 0,
     assignedPartitions: [],
   };
+}
+
+function isDefaultShareGroupCurrentMemberAssignmentValueTopicPartitions(m: ShareGroupCurrentMemberAssignmentValueTopicPartitions): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareGroupCurrentMemberAssignmentValue(m: ShareGroupCurrentMemberAssignmentValue): boolean {
+  return (
+    m.memberEpoch === 0 &&
+    m.previousMemberEpoch === 0 &&
+    m.state === 0 &&
+    (m.assignedPartitions !== null && m.assignedPartitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupCurrentMemberAssignmentValueTopicPartitions(r: Reader, v: number): ShareGroupCurrentMemberAssignmentValueTopicPartitions {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultShareGroupMemberMetadataKey(): ShareGroupMemberMetadataKe
     groupId: "",
     memberId: "",
   };
+}
+
+function isDefaultShareGroupMemberMetadataKey(m: ShareGroupMemberMetadataKey): boolean {
+  return (
+    m.groupId === "" &&
+    m.memberId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupMemberMetadataKey(r: Reader, v: number): ShareGroupMemberMetadataKey {

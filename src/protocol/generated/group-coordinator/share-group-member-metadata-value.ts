@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -33,6 +32,16 @@ export function defaultShareGroupMemberMetadataValue(): ShareGroupMemberMetadata
     clientHost: "",
     subscribedTopicNames: [],
   };
+}
+
+function isDefaultShareGroupMemberMetadataValue(m: ShareGroupMemberMetadataValue): boolean {
+  return (
+    m.rackId === "" &&
+    m.clientId === "" &&
+    m.clientHost === "" &&
+    (m.subscribedTopicNames !== null && m.subscribedTopicNames.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupMemberMetadataValue(r: Reader, v: number): ShareGroupMemberMetadataValue {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultShareGroupMetadataKey(): ShareGroupMetadataKey {
   return {
     groupId: "",
   };
+}
+
+function isDefaultShareGroupMetadataKey(m: ShareGroupMetadataKey): boolean {
+  return (
+    m.groupId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupMetadataKey(r: Reader, v: number): ShareGroupMetadataKey {

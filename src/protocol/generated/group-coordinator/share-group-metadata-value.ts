@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultShareGroupMetadataValue(): ShareGroupMetadataValue {
   return {
     epoch: 0,
   };
+}
+
+function isDefaultShareGroupMetadataValue(m: ShareGroupMetadataValue): boolean {
+  return (
+    m.epoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupMetadataValue(r: Reader, v: number): ShareGroupMetadataValue {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultShareGroupPartitionMetadataKey(): ShareGroupPartitionMeta
   return {
     groupId: "",
   };
+}
+
+function isDefaultShareGroupPartitionMetadataKey(m: ShareGroupPartitionMetadataKey): boolean {
+  return (
+    m.groupId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupPartitionMetadataKey(r: Reader, v: number): ShareGroupPartitionMetadataKey {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -62,6 +61,31 @@ export function defaultShareGroupPartitionMetadataValue(): ShareGroupPartitionMe
   return {
     topics: [],
   };
+}
+
+function isDefaultShareGroupPartitionMetadataValuePartitionMetadata(m: ShareGroupPartitionMetadataValuePartitionMetadata): boolean {
+  return (
+    m.partition === 0 &&
+    (m.racks !== null && m.racks.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareGroupPartitionMetadataValueTopicMetadata(m: ShareGroupPartitionMetadataValueTopicMetadata): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.topicName === "" &&
+    m.numPartitions === 0 &&
+    (m.partitionMetadata !== null && m.partitionMetadata.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareGroupPartitionMetadataValue(m: ShareGroupPartitionMetadataValue): boolean {
+  return (
+    (m.topics !== null && m.topics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupPartitionMetadataValuePartitionMetadata(r: Reader, v: number): ShareGroupPartitionMetadataValuePartitionMetadata {

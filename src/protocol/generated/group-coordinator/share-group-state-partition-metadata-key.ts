@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultShareGroupStatePartitionMetadataKey(): ShareGroupStatePar
   return {
     groupId: "",
   };
+}
+
+function isDefaultShareGroupStatePartitionMetadataKey(m: ShareGroupStatePartitionMetadataKey): boolean {
+  return (
+    m.groupId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupStatePartitionMetadataKey(r: Reader, v: number): ShareGroupStatePartitionMetadataKey {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -62,6 +61,31 @@ export function defaultShareGroupStatePartitionMetadataValue(): ShareGroupStateP
     initializedTopics: [],
     deletingTopics: [],
   };
+}
+
+function isDefaultShareGroupStatePartitionMetadataValueTopicPartitionsInfo(m: ShareGroupStatePartitionMetadataValueTopicPartitionsInfo): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.topicName === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareGroupStatePartitionMetadataValueTopicInfo(m: ShareGroupStatePartitionMetadataValueTopicInfo): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.topicName === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareGroupStatePartitionMetadataValue(m: ShareGroupStatePartitionMetadataValue): boolean {
+  return (
+    (m.initializedTopics !== null && m.initializedTopics.length === 0) &&
+    (m.deletingTopics !== null && m.deletingTopics.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupStatePartitionMetadataValueTopicPartitionsInfo(r: Reader, v: number): ShareGroupStatePartitionMetadataValueTopicPartitionsInfo {

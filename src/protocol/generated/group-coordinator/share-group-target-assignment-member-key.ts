@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultShareGroupTargetAssignmentMemberKey(): ShareGroupTargetAs
     groupId: "",
     memberId: "",
   };
+}
+
+function isDefaultShareGroupTargetAssignmentMemberKey(m: ShareGroupTargetAssignmentMemberKey): boolean {
+  return (
+    m.groupId === "" &&
+    m.memberId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupTargetAssignmentMemberKey(r: Reader, v: number): ShareGroupTargetAssignmentMemberKey {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -38,6 +37,21 @@ export function defaultShareGroupTargetAssignmentMemberValue(): ShareGroupTarget
   return {
     topicPartitions: [],
   };
+}
+
+function isDefaultShareGroupTargetAssignmentMemberValueTopicPartition(m: ShareGroupTargetAssignmentMemberValueTopicPartition): boolean {
+  return (
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareGroupTargetAssignmentMemberValue(m: ShareGroupTargetAssignmentMemberValue): boolean {
+  return (
+    (m.topicPartitions !== null && m.topicPartitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupTargetAssignmentMemberValueTopicPartition(r: Reader, v: number): ShareGroupTargetAssignmentMemberValueTopicPartition {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultShareGroupTargetAssignmentMetadataKey(): ShareGroupTarget
   return {
     groupId: "",
   };
+}
+
+function isDefaultShareGroupTargetAssignmentMetadataKey(m: ShareGroupTargetAssignmentMetadataKey): boolean {
+  return (
+    m.groupId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupTargetAssignmentMetadataKey(r: Reader, v: number): ShareGroupTargetAssignmentMetadataKey {

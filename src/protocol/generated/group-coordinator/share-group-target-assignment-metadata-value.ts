@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultShareGroupTargetAssignmentMetadataValue(): ShareGroupTarg
   return {
     assignmentEpoch: 0,
   };
+}
+
+function isDefaultShareGroupTargetAssignmentMetadataValue(m: ShareGroupTargetAssignmentMetadataValue): boolean {
+  return (
+    m.assignmentEpoch === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareGroupTargetAssignmentMetadataValue(r: Reader, v: number): ShareGroupTargetAssignmentMetadataValue {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -39,6 +38,22 @@ export function defaultConsumerProtocolAssignment(): ConsumerProtocolAssignment 
     assignedPartitions: [],
     userData: null,
   };
+}
+
+function isDefaultConsumerProtocolAssignmentTopicPartition(m: ConsumerProtocolAssignmentTopicPartition): boolean {
+  return (
+    m.topic === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultConsumerProtocolAssignment(m: ConsumerProtocolAssignment): boolean {
+  return (
+    (m.assignedPartitions !== null && m.assignedPartitions.length === 0) &&
+    m.userData === null &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerProtocolAssignmentTopicPartition(r: Reader, v: number): ConsumerProtocolAssignmentTopicPartition {

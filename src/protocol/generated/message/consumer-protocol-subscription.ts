@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -45,6 +44,25 @@ export function defaultConsumerProtocolSubscription(): ConsumerProtocolSubscript
     generationId: -1,
     rackId: null,
   };
+}
+
+function isDefaultConsumerProtocolSubscriptionTopicPartition(m: ConsumerProtocolSubscriptionTopicPartition): boolean {
+  return (
+    m.topic === "" &&
+    (m.partitions !== null && m.partitions.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultConsumerProtocolSubscription(m: ConsumerProtocolSubscription): boolean {
+  return (
+    (m.topics !== null && m.topics.length === 0) &&
+    m.userData === null &&
+    (m.ownedPartitions !== null && m.ownedPartitions.length === 0) &&
+    m.generationId === -1 &&
+    m.rackId === null &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readConsumerProtocolSubscriptionTopicPartition(r: Reader, v: number): ConsumerProtocolSubscriptionTopicPartition {
@@ -115,13 +133,13 @@ function readConsumerProtocolSubscription(r: Reader, v: number): ConsumerProtoco
 }
 
 function writeConsumerProtocolSubscriptionTopicPartition(w: Writer, v: number, m: ConsumerProtocolSubscriptionTopicPartition): void {
-  if (!(v >= 1) && m.topic !== "") {
+  if (!(v >= 1) && !(m.topic === "")) {
     throw fieldNotInVersion('ConsumerProtocolSubscriptionTopicPartition.topic', v);
   }
   if (v >= 1) {
     w.writeString(m.topic);
   }
-  if (!(v >= 1) && (m.partitions === null || m.partitions.length !== 0)) {
+  if (!(v >= 1) && !((m.partitions !== null && m.partitions.length === 0))) {
     throw fieldNotInVersion('ConsumerProtocolSubscriptionTopicPartition.partitions', v);
   }
   if (v >= 1) {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -30,6 +29,15 @@ export function defaultDefaultPrincipalData(): DefaultPrincipalData {
     name: "",
     tokenAuthenticated: false,
   };
+}
+
+function isDefaultDefaultPrincipalData(m: DefaultPrincipalData): boolean {
+  return (
+    m.type === "" &&
+    m.name === "" &&
+    m.tokenAuthenticated === false &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readDefaultPrincipalData(r: Reader, v: number): DefaultPrincipalData {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultKRaftVersionRecord(): KRaftVersionRecord {
     version: 0,
     kRaftVersion: 0,
   };
+}
+
+function isDefaultKRaftVersionRecord(m: KRaftVersionRecord): boolean {
+  return (
+    m.version === 0 &&
+    m.kRaftVersion === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readKRaftVersionRecord(r: Reader, v: number): KRaftVersionRecord {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -48,6 +47,24 @@ export function defaultLeaderChangeMessage(): LeaderChangeMessage {
     voters: [],
     grantingVoters: [],
   };
+}
+
+function isDefaultLeaderChangeMessageVoter(m: LeaderChangeMessageVoter): boolean {
+  return (
+    m.voterId === 0 &&
+    m.voterDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultLeaderChangeMessage(m: LeaderChangeMessage): boolean {
+  return (
+    m.version === 0 &&
+    m.leaderId === 0 &&
+    (m.voters !== null && m.voters.length === 0) &&
+    (m.grantingVoters !== null && m.grantingVoters.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readLeaderChangeMessageVoter(r: Reader, v: number): LeaderChangeMessageVoter {
@@ -118,7 +135,7 @@ function readLeaderChangeMessage(r: Reader, v: number): LeaderChangeMessage {
 
 function writeLeaderChangeMessageVoter(w: Writer, v: number, m: LeaderChangeMessageVoter): void {
   w.writeInt32(m.voterId);
-  if (!(v === 1) && m.voterDirectoryId !== "AAAAAAAAAAAAAAAAAAAAAA") {
+  if (!(v === 1) && !(m.voterDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA")) {
     throw fieldNotInVersion('LeaderChangeMessageVoter.voterDirectoryId', v);
   }
   if (v === 1) {

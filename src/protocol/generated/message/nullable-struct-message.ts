@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -85,6 +84,48 @@ export function defaultNullableStructMessage(): NullableStructMessage {
     nullableStruct3: null,
     nullableStruct4: defaultNullableStructMessageMyStruct4(),
   };
+}
+
+function isDefaultNullableStructMessageMyStruct(m: NullableStructMessageMyStruct): boolean {
+  return (
+    m.myString === "" &&
+    m.myInt === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultNullableStructMessageMyStruct2(m: NullableStructMessageMyStruct2): boolean {
+  return (
+    m.myString === "" &&
+    m.myInt === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultNullableStructMessageMyStruct3(m: NullableStructMessageMyStruct3): boolean {
+  return (
+    m.myString === "" &&
+    m.myInt === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultNullableStructMessageMyStruct4(m: NullableStructMessageMyStruct4): boolean {
+  return (
+    m.myString === "" &&
+    m.myInt === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultNullableStructMessage(m: NullableStructMessage): boolean {
+  return (
+    m.nullableStruct === null &&
+    (m.nullableStruct2 !== null && isDefaultNullableStructMessageMyStruct2(m.nullableStruct2)) &&
+    m.nullableStruct3 === null &&
+    (m.nullableStruct4 !== null && isDefaultNullableStructMessageMyStruct4(m.nullableStruct4)) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readNullableStructMessageMyStruct(r: Reader, v: number): NullableStructMessageMyStruct {
@@ -241,13 +282,13 @@ function writeNullableStructMessageMyStruct2(w: Writer, v: number, m: NullableSt
 
 function writeNullableStructMessageMyStruct3(w: Writer, v: number, m: NullableStructMessageMyStruct3): void {
   const flexible = v >= 1;
-  if (!(v >= 1) && m.myString !== "") {
+  if (!(v >= 1) && !(m.myString === "")) {
     throw fieldNotInVersion('NullableStructMessageMyStruct3.myString', v);
   }
   if (v >= 1) {
     (flexible ? w.writeCompactString(m.myString) : w.writeString(m.myString));
   }
-  if (!(v >= 1) && m.myInt !== 0) {
+  if (!(v >= 1) && !(m.myInt === 0)) {
     throw fieldNotInVersion('NullableStructMessageMyStruct3.myInt', v);
   }
   if (v >= 1) {
@@ -260,13 +301,13 @@ function writeNullableStructMessageMyStruct3(w: Writer, v: number, m: NullableSt
 
 function writeNullableStructMessageMyStruct4(w: Writer, v: number, m: NullableStructMessageMyStruct4): void {
   const flexible = v >= 1;
-  if (!(v >= 1) && m.myString !== "") {
+  if (!(v >= 1) && !(m.myString === "")) {
     throw fieldNotInVersion('NullableStructMessageMyStruct4.myString', v);
   }
   if (v >= 1) {
     (flexible ? w.writeCompactString(m.myString) : w.writeString(m.myString));
   }
-  if (!(v >= 1) && m.myInt !== 0) {
+  if (!(v >= 1) && !(m.myInt === 0)) {
     throw fieldNotInVersion('NullableStructMessageMyStruct4.myInt', v);
   }
   if (v >= 1) {
@@ -290,16 +331,16 @@ function writeNullableStructMessage(w: Writer, v: number, m: NullableStructMessa
     if (v >= 1) w.writeInt8(1);
     writeNullableStructMessageMyStruct2(w, v, m.nullableStruct2!);
   }
-  if (!(v >= 1) && m.nullableStruct3 !== null) {
+  if (!(v >= 1) && !(m.nullableStruct3 === null)) {
     throw fieldNotInVersion('NullableStructMessage.nullableStruct3', v);
   }
-  if (!(v >= 1) && !isDeepStrictEqual(m.nullableStruct4, defaultNullableStructMessageMyStruct4())) {
+  if (!(v >= 1) && !((m.nullableStruct4 !== null && isDefaultNullableStructMessageMyStruct4(m.nullableStruct4)))) {
     throw fieldNotInVersion('NullableStructMessage.nullableStruct4', v);
   }
   if (flexible) {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v >= 1 && m.nullableStruct3 !== null) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v >= 1 && !(m.nullableStruct3 === null)) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         if (m.nullableStruct3 === null) t.writeInt8(-1);
         else {
           t.writeInt8(1);
@@ -307,8 +348,8 @@ function writeNullableStructMessage(w: Writer, v: number, m: NullableStructMessa
         }
       }));
     }
-    if (v >= 1 && !isDeepStrictEqual(m.nullableStruct4, defaultNullableStructMessageMyStruct4())) {
-      tagged.push(encodeTaggedField(1, (t) => {
+    if (v >= 1 && !((m.nullableStruct4 !== null && isDefaultNullableStructMessageMyStruct4(m.nullableStruct4)))) {
+      (tagged ??= []).push(encodeTaggedField(1, (t) => {
         if (m.nullableStruct4 === null) t.writeInt8(-1);
         else {
           t.writeInt8(1);
@@ -316,7 +357,8 @@ function writeNullableStructMessage(w: Writer, v: number, m: NullableStructMessa
         }
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -33,6 +32,16 @@ export function defaultRequestHeader(): RequestHeader {
     correlationId: 0,
     clientId: "",
   };
+}
+
+function isDefaultRequestHeader(m: RequestHeader): boolean {
+  return (
+    m.requestApiKey === 0 &&
+    m.requestApiVersion === 0 &&
+    m.correlationId === 0 &&
+    m.clientId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readRequestHeader(r: Reader, v: number): RequestHeader {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultResponseHeader(): ResponseHeader {
   return {
     correlationId: 0,
   };
+}
+
+function isDefaultResponseHeader(m: ResponseHeader): boolean {
+  return (
+    m.correlationId === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readResponseHeader(r: Reader, v: number): ResponseHeader {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -39,6 +38,22 @@ export function defaultSimpleArraysMessage(): SimpleArraysMessage {
     goats: [],
     sheep: [],
   };
+}
+
+function isDefaultSimpleArraysMessageStructArray(m: SimpleArraysMessageStructArray): boolean {
+  return (
+    m.color === 0 &&
+    m.name === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultSimpleArraysMessage(m: SimpleArraysMessage): boolean {
+  return (
+    (m.goats !== null && m.goats.length === 0) &&
+    (m.sheep !== null && m.sheep.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readSimpleArraysMessageStructArray(r: Reader, v: number): SimpleArraysMessageStructArray {
@@ -109,13 +124,13 @@ function readSimpleArraysMessage(r: Reader, v: number): SimpleArraysMessage {
 
 function writeSimpleArraysMessageStructArray(w: Writer, v: number, m: SimpleArraysMessageStructArray): void {
   const flexible = v >= 1;
-  if (!(v >= 1) && m.color !== 0) {
+  if (!(v >= 1) && !(m.color === 0)) {
     throw fieldNotInVersion('SimpleArraysMessageStructArray.color', v);
   }
   if (v >= 1) {
     w.writeInt8(m.color);
   }
-  if (!(v === 2) && m.name !== "") {
+  if (!(v === 2) && !(m.name === "")) {
     throw fieldNotInVersion('SimpleArraysMessageStructArray.name', v);
   }
   if (v === 2) {
@@ -128,7 +143,7 @@ function writeSimpleArraysMessageStructArray(w: Writer, v: number, m: SimpleArra
 
 function writeSimpleArraysMessage(w: Writer, v: number, m: SimpleArraysMessage): void {
   const flexible = v >= 1;
-  if (!(v >= 1) && (m.goats === null || m.goats.length !== 0)) {
+  if (!(v >= 1) && !((m.goats !== null && m.goats.length === 0))) {
     throw fieldNotInVersion('SimpleArraysMessage.goats', v);
   }
   if (v >= 1) {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -113,6 +112,60 @@ export function defaultSimpleExampleMessage(): SimpleExampleMessage {
     myUint16: 33000,
     myUint32: 1234567,
   };
+}
+
+function isDefaultSimpleExampleMessageStructArray(m: SimpleExampleMessageStructArray): boolean {
+  return (
+    m.arrayFieldId === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultSimpleExampleMessageMyStruct(m: SimpleExampleMessageMyStruct): boolean {
+  return (
+    m.structId === 0 &&
+    (m.arrayInStruct !== null && m.arrayInStruct.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultSimpleExampleMessageTaggedStruct(m: SimpleExampleMessageTaggedStruct): boolean {
+  return (
+    m.structId === "" &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultSimpleExampleMessageTestCommonStruct(m: SimpleExampleMessageTestCommonStruct): boolean {
+  return (
+    m.foo === 123 &&
+    m.bar === 123 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultSimpleExampleMessage(m: SimpleExampleMessage): boolean {
+  return (
+    m.processId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.myTaggedIntArray !== null && m.myTaggedIntArray.length === 0) &&
+    m.myNullableString === null &&
+    m.myInt16 === 123 &&
+    m.myFloat64 === 12.34 &&
+    m.myString === "" &&
+    (m.myBytes !== null && m.myBytes.length === 0) &&
+    m.taggedUuid === "H3KKO4NTRPaCWtEmm3vW7A" &&
+    m.taggedLong === 914172222550880202n &&
+    (m.zeroCopyByteBuffer !== null && m.zeroCopyByteBuffer.length === 0) &&
+    (m.nullableZeroCopyByteBuffer !== null && m.nullableZeroCopyByteBuffer.length === 0) &&
+    isDefaultSimpleExampleMessageMyStruct(m.myStruct) &&
+    isDefaultSimpleExampleMessageTaggedStruct(m.myTaggedStruct) &&
+    m.taggedLongFlexibleVersionSubset === 0n &&
+    isDefaultSimpleExampleMessageTestCommonStruct(m.myCommonStruct) &&
+    isDefaultSimpleExampleMessageTestCommonStruct(m.myOtherCommonStruct) &&
+    m.myUint16 === 33000 &&
+    m.myUint32 === 1234567 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readSimpleExampleMessageStructArray(r: Reader, v: number): SimpleExampleMessageStructArray {
@@ -347,7 +400,7 @@ function readSimpleExampleMessage(r: Reader, v: number): SimpleExampleMessage {
 
 function writeSimpleExampleMessageStructArray(w: Writer, v: number, m: SimpleExampleMessageStructArray): void {
   const flexible = v >= 1;
-  if (!(v === 2) && m.arrayFieldId !== 0) {
+  if (!(v === 2) && !(m.arrayFieldId === 0)) {
     throw fieldNotInVersion('SimpleExampleMessageStructArray.arrayFieldId', v);
   }
   if (v === 2) {
@@ -360,13 +413,13 @@ function writeSimpleExampleMessageStructArray(w: Writer, v: number, m: SimpleExa
 
 function writeSimpleExampleMessageMyStruct(w: Writer, v: number, m: SimpleExampleMessageMyStruct): void {
   const flexible = v >= 1;
-  if (!(v === 2) && m.structId !== 0) {
+  if (!(v === 2) && !(m.structId === 0)) {
     throw fieldNotInVersion('SimpleExampleMessageMyStruct.structId', v);
   }
   if (v === 2) {
     w.writeInt32(m.structId);
   }
-  if (!(v === 2) && (m.arrayInStruct === null || m.arrayInStruct.length !== 0)) {
+  if (!(v === 2) && !((m.arrayInStruct !== null && m.arrayInStruct.length === 0))) {
     throw fieldNotInVersion('SimpleExampleMessageMyStruct.arrayInStruct', v);
   }
   if (v === 2) {
@@ -383,7 +436,7 @@ function writeSimpleExampleMessageMyStruct(w: Writer, v: number, m: SimpleExampl
 
 function writeSimpleExampleMessageTaggedStruct(w: Writer, v: number, m: SimpleExampleMessageTaggedStruct): void {
   const flexible = v >= 1;
-  if (!(v === 2) && m.structId !== "") {
+  if (!(v === 2) && !(m.structId === "")) {
     throw fieldNotInVersion('SimpleExampleMessageTaggedStruct.structId', v);
   }
   if (v === 2) {
@@ -405,25 +458,25 @@ function writeSimpleExampleMessageTestCommonStruct(w: Writer, v: number, m: Simp
 
 function writeSimpleExampleMessage(w: Writer, v: number, m: SimpleExampleMessage): void {
   const flexible = v >= 1;
-  if (!(v >= 1) && m.processId !== "AAAAAAAAAAAAAAAAAAAAAA") {
+  if (!(v >= 1) && !(m.processId === "AAAAAAAAAAAAAAAAAAAAAA")) {
     throw fieldNotInVersion('SimpleExampleMessage.processId', v);
   }
   if (v >= 1) {
     w.writeUuid(m.processId);
   }
-  if (!(v === 1) && (m.zeroCopyByteBuffer === null || m.zeroCopyByteBuffer.length !== 0)) {
+  if (!(v === 1) && !((m.zeroCopyByteBuffer !== null && m.zeroCopyByteBuffer.length === 0))) {
     throw fieldNotInVersion('SimpleExampleMessage.zeroCopyByteBuffer', v);
   }
   if (v === 1) {
     (flexible ? w.writeCompactBytes(m.zeroCopyByteBuffer) : w.writeBytes(m.zeroCopyByteBuffer));
   }
-  if (!(v === 1) && (m.nullableZeroCopyByteBuffer === null || m.nullableZeroCopyByteBuffer.length !== 0)) {
+  if (!(v === 1) && !((m.nullableZeroCopyByteBuffer !== null && m.nullableZeroCopyByteBuffer.length === 0))) {
     throw fieldNotInVersion('SimpleExampleMessage.nullableZeroCopyByteBuffer', v);
   }
   if (v === 1) {
     (flexible ? w.writeCompactNullableBytes(m.nullableZeroCopyByteBuffer) : w.writeNullableBytes(m.nullableZeroCopyByteBuffer));
   }
-  if (!(v === 2) && !isDeepStrictEqual(m.myStruct, defaultSimpleExampleMessageMyStruct())) {
+  if (!(v === 2) && !(isDefaultSimpleExampleMessageMyStruct(m.myStruct))) {
     throw fieldNotInVersion('SimpleExampleMessage.myStruct', v);
   }
   if (v === 2) {
@@ -431,49 +484,49 @@ function writeSimpleExampleMessage(w: Writer, v: number, m: SimpleExampleMessage
   }
   writeSimpleExampleMessageTestCommonStruct(w, v, m.myCommonStruct);
   writeSimpleExampleMessageTestCommonStruct(w, v, m.myOtherCommonStruct);
-  if (!(v >= 1) && m.myUint16 !== 33000) {
+  if (!(v >= 1) && !(m.myUint16 === 33000)) {
     throw fieldNotInVersion('SimpleExampleMessage.myUint16', v);
   }
   if (v >= 1) {
     w.writeUInt16(m.myUint16);
   }
-  if (!(v >= 1) && m.myUint32 !== 1234567) {
+  if (!(v >= 1) && !(m.myUint32 === 1234567)) {
     throw fieldNotInVersion('SimpleExampleMessage.myUint32', v);
   }
   if (v >= 1) {
     w.writeUInt32(m.myUint32);
   }
-  if (!(v >= 1) && (m.myTaggedIntArray === null || m.myTaggedIntArray.length !== 0)) {
+  if (!(v >= 1) && !((m.myTaggedIntArray !== null && m.myTaggedIntArray.length === 0))) {
     throw fieldNotInVersion('SimpleExampleMessage.myTaggedIntArray', v);
   }
-  if (!(v >= 1) && m.myNullableString !== null) {
+  if (!(v >= 1) && !(m.myNullableString === null)) {
     throw fieldNotInVersion('SimpleExampleMessage.myNullableString', v);
   }
-  if (!(v >= 1) && m.myInt16 !== 123) {
+  if (!(v >= 1) && !(m.myInt16 === 123)) {
     throw fieldNotInVersion('SimpleExampleMessage.myInt16', v);
   }
-  if (!(v >= 1) && m.myFloat64 !== 12.34) {
+  if (!(v >= 1) && !(m.myFloat64 === 12.34)) {
     throw fieldNotInVersion('SimpleExampleMessage.myFloat64', v);
   }
-  if (!(v >= 1) && m.myString !== "") {
+  if (!(v >= 1) && !(m.myString === "")) {
     throw fieldNotInVersion('SimpleExampleMessage.myString', v);
   }
-  if (!(v >= 1) && (m.myBytes === null || m.myBytes.length !== 0)) {
+  if (!(v >= 1) && !((m.myBytes !== null && m.myBytes.length === 0))) {
     throw fieldNotInVersion('SimpleExampleMessage.myBytes', v);
   }
-  if (!(v >= 1) && m.taggedUuid !== "H3KKO4NTRPaCWtEmm3vW7A") {
+  if (!(v >= 1) && !(m.taggedUuid === "H3KKO4NTRPaCWtEmm3vW7A")) {
     throw fieldNotInVersion('SimpleExampleMessage.taggedUuid', v);
   }
-  if (!(v >= 1) && m.taggedLong !== 914172222550880202n) {
+  if (!(v >= 1) && !(m.taggedLong === 914172222550880202n)) {
     throw fieldNotInVersion('SimpleExampleMessage.taggedLong', v);
   }
-  if (!(v === 2) && !isDeepStrictEqual(m.myTaggedStruct, defaultSimpleExampleMessageTaggedStruct())) {
+  if (!(v === 2) && !(isDefaultSimpleExampleMessageTaggedStruct(m.myTaggedStruct))) {
     throw fieldNotInVersion('SimpleExampleMessage.myTaggedStruct', v);
   }
   if (flexible) {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v >= 1 && (m.myTaggedIntArray === null || m.myTaggedIntArray.length !== 0)) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v >= 1 && !((m.myTaggedIntArray !== null && m.myTaggedIntArray.length === 0))) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         {
           const a = m.myTaggedIntArray;
           t.writeCompactArrayCount(a.length);
@@ -481,52 +534,53 @@ function writeSimpleExampleMessage(w: Writer, v: number, m: SimpleExampleMessage
         }
       }));
     }
-    if (v >= 1 && m.myNullableString !== null) {
-      tagged.push(encodeTaggedField(1, (t) => {
+    if (v >= 1 && !(m.myNullableString === null)) {
+      (tagged ??= []).push(encodeTaggedField(1, (t) => {
         t.writeCompactNullableString(m.myNullableString);
       }));
     }
-    if (v >= 1 && m.myInt16 !== 123) {
-      tagged.push(encodeTaggedField(2, (t) => {
+    if (v >= 1 && !(m.myInt16 === 123)) {
+      (tagged ??= []).push(encodeTaggedField(2, (t) => {
         t.writeInt16(m.myInt16);
       }));
     }
-    if (v >= 1 && m.myFloat64 !== 12.34) {
-      tagged.push(encodeTaggedField(3, (t) => {
+    if (v >= 1 && !(m.myFloat64 === 12.34)) {
+      (tagged ??= []).push(encodeTaggedField(3, (t) => {
         t.writeFloat64(m.myFloat64);
       }));
     }
-    if (v >= 1 && m.myString !== "") {
-      tagged.push(encodeTaggedField(4, (t) => {
+    if (v >= 1 && !(m.myString === "")) {
+      (tagged ??= []).push(encodeTaggedField(4, (t) => {
         t.writeCompactString(m.myString);
       }));
     }
-    if (v >= 1 && (m.myBytes === null || m.myBytes.length !== 0)) {
-      tagged.push(encodeTaggedField(5, (t) => {
+    if (v >= 1 && !((m.myBytes !== null && m.myBytes.length === 0))) {
+      (tagged ??= []).push(encodeTaggedField(5, (t) => {
         t.writeCompactNullableBytes(m.myBytes);
       }));
     }
-    if (v >= 1 && m.taggedUuid !== "H3KKO4NTRPaCWtEmm3vW7A") {
-      tagged.push(encodeTaggedField(6, (t) => {
+    if (v >= 1 && !(m.taggedUuid === "H3KKO4NTRPaCWtEmm3vW7A")) {
+      (tagged ??= []).push(encodeTaggedField(6, (t) => {
         t.writeUuid(m.taggedUuid);
       }));
     }
-    if (v >= 1 && m.taggedLong !== 914172222550880202n) {
-      tagged.push(encodeTaggedField(7, (t) => {
+    if (v >= 1 && !(m.taggedLong === 914172222550880202n)) {
+      (tagged ??= []).push(encodeTaggedField(7, (t) => {
         t.writeInt64(m.taggedLong);
       }));
     }
-    if (v === 2 && !isDeepStrictEqual(m.myTaggedStruct, defaultSimpleExampleMessageTaggedStruct())) {
-      tagged.push(encodeTaggedField(8, (t) => {
+    if (v === 2 && !(isDefaultSimpleExampleMessageTaggedStruct(m.myTaggedStruct))) {
+      (tagged ??= []).push(encodeTaggedField(8, (t) => {
         writeSimpleExampleMessageTaggedStruct(t, v, m.myTaggedStruct);
       }));
     }
-    if (v === 2 && m.taggedLongFlexibleVersionSubset !== 0n) {
-      tagged.push(encodeTaggedField(9, (t) => {
+    if (v === 2 && !(m.taggedLongFlexibleVersionSubset === 0n)) {
+      (tagged ??= []).push(encodeTaggedField(9, (t) => {
         t.writeInt64(m.taggedLongFlexibleVersionSubset);
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultSimpleRecordsMessage(): SimpleRecordsMessage {
     topic: "",
     recordSet: null,
   };
+}
+
+function isDefaultSimpleRecordsMessage(m: SimpleRecordsMessage): boolean {
+  return (
+    m.topic === "" &&
+    m.recordSet === null &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readSimpleRecordsMessage(r: Reader, v: number): SimpleRecordsMessage {

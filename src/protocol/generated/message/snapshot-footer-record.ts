@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -24,6 +23,13 @@ export function defaultSnapshotFooterRecord(): SnapshotFooterRecord {
   return {
     version: 0,
   };
+}
+
+function isDefaultSnapshotFooterRecord(m: SnapshotFooterRecord): boolean {
+  return (
+    m.version === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readSnapshotFooterRecord(r: Reader, v: number): SnapshotFooterRecord {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -27,6 +26,14 @@ export function defaultSnapshotHeaderRecord(): SnapshotHeaderRecord {
     version: 0,
     lastContainedLogTimestamp: 0n,
   };
+}
+
+function isDefaultSnapshotHeaderRecord(m: SnapshotHeaderRecord): boolean {
+  return (
+    m.version === 0 &&
+    m.lastContainedLogTimestamp === 0n &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readSnapshotHeaderRecord(r: Reader, v: number): SnapshotHeaderRecord {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -83,6 +82,41 @@ export function defaultVotersRecord(): VotersRecord {
     version: 0,
     voters: [],
   };
+}
+
+function isDefaultVotersRecordEndpoint(m: VotersRecordEndpoint): boolean {
+  return (
+    m.name === "" &&
+    m.host === "" &&
+    m.port === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultVotersRecordKRaftVersionFeature(m: VotersRecordKRaftVersionFeature): boolean {
+  return (
+    m.minSupportedVersion === 0 &&
+    m.maxSupportedVersion === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultVotersRecordVoter(m: VotersRecordVoter): boolean {
+  return (
+    m.voterId === 0 &&
+    m.voterDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.endpoints !== null && m.endpoints.length === 0) &&
+    isDefaultVotersRecordKRaftVersionFeature(m.kRaftVersionFeature) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultVotersRecord(m: VotersRecord): boolean {
+  return (
+    m.version === 0 &&
+    (m.voters !== null && m.voters.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readVotersRecordEndpoint(r: Reader, v: number): VotersRecordEndpoint {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -47,6 +46,26 @@ export function defaultQuorumStateData(): QuorumStateData {
     appliedOffset: 0n,
     currentVoters: [],
   };
+}
+
+function isDefaultQuorumStateDataVoter(m: QuorumStateDataVoter): boolean {
+  return (
+    m.voterId === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultQuorumStateData(m: QuorumStateData): boolean {
+  return (
+    m.clusterId === "" &&
+    m.leaderId === -1 &&
+    m.leaderEpoch === -1 &&
+    m.votedId === -1 &&
+    m.votedDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.appliedOffset === 0n &&
+    (m.currentVoters !== null && m.currentVoters.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readQuorumStateDataVoter(r: Reader, v: number): QuorumStateDataVoter {
@@ -122,7 +141,7 @@ function readQuorumStateData(r: Reader, v: number): QuorumStateData {
 }
 
 function writeQuorumStateDataVoter(w: Writer, v: number, m: QuorumStateDataVoter): void {
-  if (!(v === 0) && m.voterId !== 0) {
+  if (!(v === 0) && !(m.voterId === 0)) {
     throw fieldNotInVersion('QuorumStateDataVoter.voterId', v);
   }
   if (v === 0) {
@@ -134,7 +153,7 @@ function writeQuorumStateDataVoter(w: Writer, v: number, m: QuorumStateDataVoter
 }
 
 function writeQuorumStateData(w: Writer, v: number, m: QuorumStateData): void {
-  if (!(v === 0) && m.clusterId !== "") {
+  if (!(v === 0) && !(m.clusterId === "")) {
     throw fieldNotInVersion('QuorumStateData.clusterId', v);
   }
   if (v === 0) {
@@ -143,19 +162,19 @@ function writeQuorumStateData(w: Writer, v: number, m: QuorumStateData): void {
   w.writeInt32(m.leaderId);
   w.writeInt32(m.leaderEpoch);
   w.writeInt32(m.votedId);
-  if (!(v === 1) && m.votedDirectoryId !== "AAAAAAAAAAAAAAAAAAAAAA") {
+  if (!(v === 1) && !(m.votedDirectoryId === "AAAAAAAAAAAAAAAAAAAAAA")) {
     throw fieldNotInVersion('QuorumStateData.votedDirectoryId', v);
   }
   if (v === 1) {
     w.writeUuid(m.votedDirectoryId);
   }
-  if (!(v === 0) && m.appliedOffset !== 0n) {
+  if (!(v === 0) && !(m.appliedOffset === 0n)) {
     throw fieldNotInVersion('QuorumStateData.appliedOffset', v);
   }
   if (v === 0) {
     w.writeInt64(m.appliedOffset);
   }
-  if (!(v === 0) && (m.currentVoters === null || m.currentVoters.length !== 0)) {
+  if (!(v === 0) && !((m.currentVoters !== null && m.currentVoters.length === 0))) {
     throw fieldNotInVersion('QuorumStateData.currentVoters', v);
   }
   if (v === 0) {

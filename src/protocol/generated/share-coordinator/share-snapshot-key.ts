@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -30,6 +29,15 @@ export function defaultShareSnapshotKey(): ShareSnapshotKey {
     topicId: "AAAAAAAAAAAAAAAAAAAAAA",
     partition: 0,
   };
+}
+
+function isDefaultShareSnapshotKey(m: ShareSnapshotKey): boolean {
+  return (
+    m.groupId === "" &&
+    m.topicId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    m.partition === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareSnapshotKey(r: Reader, v: number): ShareSnapshotKey {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -57,6 +56,27 @@ export function defaultShareSnapshotValue(): ShareSnapshotValue {
     startOffset: 0n,
     stateBatches: [],
   };
+}
+
+function isDefaultShareSnapshotValueStateBatch(m: ShareSnapshotValueStateBatch): boolean {
+  return (
+    m.firstOffset === 0n &&
+    m.lastOffset === 0n &&
+    m.deliveryState === 0 &&
+    m.deliveryCount === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareSnapshotValue(m: ShareSnapshotValue): boolean {
+  return (
+    m.snapshotEpoch === 0 &&
+    m.stateEpoch === 0 &&
+    m.leaderEpoch === 0 &&
+    m.startOffset === 0n &&
+    (m.stateBatches !== null && m.stateBatches.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareSnapshotValueStateBatch(r: Reader, v: number): ShareSnapshotValueStateBatch {

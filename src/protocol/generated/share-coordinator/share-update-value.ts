@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -54,6 +53,26 @@ export function defaultShareUpdateValue(): ShareUpdateValue {
     startOffset: 0n,
     stateBatches: [],
   };
+}
+
+function isDefaultShareUpdateValueStateBatch(m: ShareUpdateValueStateBatch): boolean {
+  return (
+    m.firstOffset === 0n &&
+    m.lastOffset === 0n &&
+    m.deliveryState === 0 &&
+    m.deliveryCount === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultShareUpdateValue(m: ShareUpdateValue): boolean {
+  return (
+    m.snapshotEpoch === 0 &&
+    m.leaderEpoch === 0 &&
+    m.startOffset === 0n &&
+    (m.stateBatches !== null && m.stateBatches.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readShareUpdateValueStateBatch(r: Reader, v: number): ShareUpdateValueStateBatch {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -103,6 +102,57 @@ export function defaultSubscriptionInfoData(): SubscriptionInfoData {
     errorCode: 0,
     clientTags: [],
   };
+}
+
+function isDefaultSubscriptionInfoDataTaskId(m: SubscriptionInfoDataTaskId): boolean {
+  return (
+    m.topicGroupId === 0 &&
+    m.partition === 0 &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultSubscriptionInfoDataPartitionToOffsetSum(m: SubscriptionInfoDataPartitionToOffsetSum): boolean {
+  return (
+    m.partition === 0 &&
+    m.offsetSum === 0n &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultSubscriptionInfoDataTaskOffsetSum(m: SubscriptionInfoDataTaskOffsetSum): boolean {
+  return (
+    m.topicGroupId === 0 &&
+    m.partition === 0 &&
+    m.offsetSum === 0n &&
+    m.namedTopology === "" &&
+    (m.partitionToOffsetSum !== null && m.partitionToOffsetSum.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultSubscriptionInfoDataClientTag(m: SubscriptionInfoDataClientTag): boolean {
+  return (
+    (m.key !== null && m.key.length === 0) &&
+    (m.value !== null && m.value.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultSubscriptionInfoData(m: SubscriptionInfoData): boolean {
+  return (
+    m.version === 0 &&
+    m.latestSupportedVersion === -1 &&
+    m.processId === "AAAAAAAAAAAAAAAAAAAAAA" &&
+    (m.prevTasks !== null && m.prevTasks.length === 0) &&
+    (m.standbyTasks !== null && m.standbyTasks.length === 0) &&
+    (m.userEndPoint !== null && m.userEndPoint.length === 0) &&
+    (m.taskOffsetSums !== null && m.taskOffsetSums.length === 0) &&
+    m.uniqueField === 0 &&
+    m.errorCode === 0 &&
+    (m.clientTags !== null && m.clientTags.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readSubscriptionInfoDataTaskId(r: Reader, v: number): SubscriptionInfoDataTaskId {
@@ -277,13 +327,13 @@ function readSubscriptionInfoData(r: Reader, v: number): SubscriptionInfoData {
 }
 
 function writeSubscriptionInfoDataTaskId(w: Writer, v: number, m: SubscriptionInfoDataTaskId): void {
-  if (!(v <= 6) && m.topicGroupId !== 0) {
+  if (!(v <= 6) && !(m.topicGroupId === 0)) {
     throw fieldNotInVersion('SubscriptionInfoDataTaskId.topicGroupId', v);
   }
   if (v <= 6) {
     w.writeInt32(m.topicGroupId);
   }
-  if (!(v <= 6) && m.partition !== 0) {
+  if (!(v <= 6) && !(m.partition === 0)) {
     throw fieldNotInVersion('SubscriptionInfoDataTaskId.partition', v);
   }
   if (v <= 6) {
@@ -292,13 +342,13 @@ function writeSubscriptionInfoDataTaskId(w: Writer, v: number, m: SubscriptionIn
 }
 
 function writeSubscriptionInfoDataPartitionToOffsetSum(w: Writer, v: number, m: SubscriptionInfoDataPartitionToOffsetSum): void {
-  if (!(v >= 7 && v <= 9) && m.partition !== 0) {
+  if (!(v >= 7 && v <= 9) && !(m.partition === 0)) {
     throw fieldNotInVersion('SubscriptionInfoDataPartitionToOffsetSum.partition', v);
   }
   if (v >= 7 && v <= 9) {
     w.writeInt32(m.partition);
   }
-  if (!(v >= 7 && v <= 9) && m.offsetSum !== 0n) {
+  if (!(v >= 7 && v <= 9) && !(m.offsetSum === 0n)) {
     throw fieldNotInVersion('SubscriptionInfoDataPartitionToOffsetSum.offsetSum', v);
   }
   if (v >= 7 && v <= 9) {
@@ -307,31 +357,31 @@ function writeSubscriptionInfoDataPartitionToOffsetSum(w: Writer, v: number, m: 
 }
 
 function writeSubscriptionInfoDataTaskOffsetSum(w: Writer, v: number, m: SubscriptionInfoDataTaskOffsetSum): void {
-  if (!(v >= 7) && m.topicGroupId !== 0) {
+  if (!(v >= 7) && !(m.topicGroupId === 0)) {
     throw fieldNotInVersion('SubscriptionInfoDataTaskOffsetSum.topicGroupId', v);
   }
   if (v >= 7) {
     w.writeInt32(m.topicGroupId);
   }
-  if (!(v >= 10) && m.partition !== 0) {
+  if (!(v >= 10) && !(m.partition === 0)) {
     throw fieldNotInVersion('SubscriptionInfoDataTaskOffsetSum.partition', v);
   }
   if (v >= 10) {
     w.writeInt32(m.partition);
   }
-  if (!(v >= 10) && m.offsetSum !== 0n) {
+  if (!(v >= 10) && !(m.offsetSum === 0n)) {
     throw fieldNotInVersion('SubscriptionInfoDataTaskOffsetSum.offsetSum', v);
   }
   if (v >= 10) {
     w.writeInt64(m.offsetSum);
   }
-  if (!(v >= 10) && m.namedTopology !== "") {
+  if (!(v >= 10) && !(m.namedTopology === "")) {
     throw fieldNotInVersion('SubscriptionInfoDataTaskOffsetSum.namedTopology', v);
   }
   if (v >= 10) {
     w.writeNullableString(m.namedTopology);
   }
-  if (!(v >= 7 && v <= 9) && (m.partitionToOffsetSum === null || m.partitionToOffsetSum.length !== 0)) {
+  if (!(v >= 7 && v <= 9) && !((m.partitionToOffsetSum !== null && m.partitionToOffsetSum.length === 0))) {
     throw fieldNotInVersion('SubscriptionInfoDataTaskOffsetSum.partitionToOffsetSum', v);
   }
   if (v >= 7 && v <= 9) {
@@ -344,13 +394,13 @@ function writeSubscriptionInfoDataTaskOffsetSum(w: Writer, v: number, m: Subscri
 }
 
 function writeSubscriptionInfoDataClientTag(w: Writer, v: number, m: SubscriptionInfoDataClientTag): void {
-  if (!(v === 11) && (m.key === null || m.key.length !== 0)) {
+  if (!(v === 11) && !((m.key !== null && m.key.length === 0))) {
     throw fieldNotInVersion('SubscriptionInfoDataClientTag.key', v);
   }
   if (v === 11) {
     w.writeBytes(m.key);
   }
-  if (!(v === 11) && (m.value === null || m.value.length !== 0)) {
+  if (!(v === 11) && !((m.value !== null && m.value.length === 0))) {
     throw fieldNotInVersion('SubscriptionInfoDataClientTag.value', v);
   }
   if (v === 11) {
@@ -360,14 +410,14 @@ function writeSubscriptionInfoDataClientTag(w: Writer, v: number, m: Subscriptio
 
 function writeSubscriptionInfoData(w: Writer, v: number, m: SubscriptionInfoData): void {
   w.writeInt32(m.version);
-  if (!(v >= 3) && m.latestSupportedVersion !== -1) {
+  if (!(v >= 3) && !(m.latestSupportedVersion === -1)) {
     throw fieldNotInVersion('SubscriptionInfoData.latestSupportedVersion', v);
   }
   if (v >= 3) {
     w.writeInt32(m.latestSupportedVersion);
   }
   w.writeUuid(m.processId);
-  if (!(v <= 6) && (m.prevTasks === null || m.prevTasks.length !== 0)) {
+  if (!(v <= 6) && !((m.prevTasks !== null && m.prevTasks.length === 0))) {
     throw fieldNotInVersion('SubscriptionInfoData.prevTasks', v);
   }
   if (v <= 6) {
@@ -377,7 +427,7 @@ function writeSubscriptionInfoData(w: Writer, v: number, m: SubscriptionInfoData
       for (const e of a) writeSubscriptionInfoDataTaskId(w, v, e);
     }
   }
-  if (!(v <= 6) && (m.standbyTasks === null || m.standbyTasks.length !== 0)) {
+  if (!(v <= 6) && !((m.standbyTasks !== null && m.standbyTasks.length === 0))) {
     throw fieldNotInVersion('SubscriptionInfoData.standbyTasks', v);
   }
   if (v <= 6) {
@@ -387,13 +437,13 @@ function writeSubscriptionInfoData(w: Writer, v: number, m: SubscriptionInfoData
       for (const e of a) writeSubscriptionInfoDataTaskId(w, v, e);
     }
   }
-  if (!(v >= 2) && (m.userEndPoint === null || m.userEndPoint.length !== 0)) {
+  if (!(v >= 2) && !((m.userEndPoint !== null && m.userEndPoint.length === 0))) {
     throw fieldNotInVersion('SubscriptionInfoData.userEndPoint', v);
   }
   if (v >= 2) {
     w.writeBytes(m.userEndPoint);
   }
-  if (!(v >= 7) && (m.taskOffsetSums === null || m.taskOffsetSums.length !== 0)) {
+  if (!(v >= 7) && !((m.taskOffsetSums !== null && m.taskOffsetSums.length === 0))) {
     throw fieldNotInVersion('SubscriptionInfoData.taskOffsetSums', v);
   }
   if (v >= 7) {
@@ -403,19 +453,19 @@ function writeSubscriptionInfoData(w: Writer, v: number, m: SubscriptionInfoData
       for (const e of a) writeSubscriptionInfoDataTaskOffsetSum(w, v, e);
     }
   }
-  if (!(v >= 8) && m.uniqueField !== 0) {
+  if (!(v >= 8) && !(m.uniqueField === 0)) {
     throw fieldNotInVersion('SubscriptionInfoData.uniqueField', v);
   }
   if (v >= 8) {
     w.writeInt8(m.uniqueField);
   }
-  if (!(v >= 9) && m.errorCode !== 0) {
+  if (!(v >= 9) && !(m.errorCode === 0)) {
     throw fieldNotInVersion('SubscriptionInfoData.errorCode', v);
   }
   if (v >= 9) {
     w.writeInt32(m.errorCode);
   }
-  if (!(v === 11) && (m.clientTags === null || m.clientTags.length !== 0)) {
+  if (!(v === 11) && !((m.clientTags !== null && m.clientTags.length === 0))) {
     throw fieldNotInVersion('SubscriptionInfoData.clientTags', v);
   }
   if (v === 11) {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -23,6 +22,13 @@ export function defaultTransactionLogKey(): TransactionLogKey {
   return {
     transactionalId: "",
   };
+}
+
+function isDefaultTransactionLogKey(m: TransactionLogKey): boolean {
+  return (
+    m.transactionalId === "" &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readTransactionLogKey(r: Reader, v: number): TransactionLogKey {

@@ -7,7 +7,6 @@ import {
   NO_TAGGED_FIELDS,
   encodeTaggedField,
   fieldNotInVersion,
-  isDeepStrictEqual,
   nullInVersion,
   nullNotEncodable,
   unsupportedVersion,
@@ -65,6 +64,30 @@ export function defaultTransactionLogValue(): TransactionLogValue {
     transactionStartTimestampMs: 0n,
     clientTransactionVersion: 0,
   };
+}
+
+function isDefaultTransactionLogValuePartitionsSchema(m: TransactionLogValuePartitionsSchema): boolean {
+  return (
+    m.topic === "" &&
+    (m.partitionIds !== null && m.partitionIds.length === 0) &&
+    m._unknownTaggedFields === undefined
+  );
+}
+
+function isDefaultTransactionLogValue(m: TransactionLogValue): boolean {
+  return (
+    m.producerId === 0n &&
+    m.previousProducerId === -1n &&
+    m.nextProducerId === -1n &&
+    m.producerEpoch === 0 &&
+    m.transactionTimeoutMs === 0 &&
+    m.transactionStatus === 0 &&
+    (m.transactionPartitions !== null && m.transactionPartitions.length === 0) &&
+    m.transactionLastUpdateTimestampMs === 0n &&
+    m.transactionStartTimestampMs === 0n &&
+    m.clientTransactionVersion === 0 &&
+    m._unknownTaggedFields === undefined
+  );
 }
 
 function readTransactionLogValuePartitionsSchema(r: Reader, v: number): TransactionLogValuePartitionsSchema {
@@ -192,33 +215,34 @@ function writeTransactionLogValue(w: Writer, v: number, m: TransactionLogValue):
   }
   w.writeInt64(m.transactionLastUpdateTimestampMs);
   w.writeInt64(m.transactionStartTimestampMs);
-  if (!(v === 1) && m.previousProducerId !== -1n) {
+  if (!(v === 1) && !(m.previousProducerId === -1n)) {
     throw fieldNotInVersion('TransactionLogValue.previousProducerId', v);
   }
-  if (!(v === 1) && m.nextProducerId !== -1n) {
+  if (!(v === 1) && !(m.nextProducerId === -1n)) {
     throw fieldNotInVersion('TransactionLogValue.nextProducerId', v);
   }
-  if (!(v === 1) && m.clientTransactionVersion !== 0) {
+  if (!(v === 1) && !(m.clientTransactionVersion === 0)) {
     throw fieldNotInVersion('TransactionLogValue.clientTransactionVersion', v);
   }
   if (flexible) {
-    const tagged: TaggedField[] = m._unknownTaggedFields ? [...m._unknownTaggedFields] : [];
-    if (v === 1 && m.previousProducerId !== -1n) {
-      tagged.push(encodeTaggedField(0, (t) => {
+    let tagged: TaggedField[] | undefined;
+    if (v === 1 && !(m.previousProducerId === -1n)) {
+      (tagged ??= []).push(encodeTaggedField(0, (t) => {
         t.writeInt64(m.previousProducerId);
       }));
     }
-    if (v === 1 && m.nextProducerId !== -1n) {
-      tagged.push(encodeTaggedField(1, (t) => {
+    if (v === 1 && !(m.nextProducerId === -1n)) {
+      (tagged ??= []).push(encodeTaggedField(1, (t) => {
         t.writeInt64(m.nextProducerId);
       }));
     }
-    if (v === 1 && m.clientTransactionVersion !== 0) {
-      tagged.push(encodeTaggedField(2, (t) => {
+    if (v === 1 && !(m.clientTransactionVersion === 0)) {
+      (tagged ??= []).push(encodeTaggedField(2, (t) => {
         t.writeInt16(m.clientTransactionVersion);
       }));
     }
-    w.writeTaggedFields(tagged);
+    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);
+    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);
   }
 }
 
