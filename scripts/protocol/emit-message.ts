@@ -128,7 +128,10 @@ function isDefaultCond(f: FieldSpec, value: string): string {
   const d = defaultExpr(f);
   if (d === 'null') return `${value} === null`;
   const t = f.type;
-  if (t.kind === 'array' || (t.kind === 'primitive' && (t.name === 'bytes' || t.name === 'records'))) {
+  if (
+    t.kind === 'array' ||
+    (t.kind === 'primitive' && (t.name === 'bytes' || t.name === 'records'))
+  ) {
     return `(${value} !== null && ${value}.length === 0)`;
   }
   if (t.kind === 'struct') {
@@ -537,7 +540,9 @@ export class MessageEmitter {
           this.#out('      }));');
           this.#out('    }');
         }
-        this.#out('    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);');
+        this.#out(
+          '    if (m._unknownTaggedFields) (tagged ??= []).push(...m._unknownTaggedFields);',
+        );
         this.#out('    w.writeTaggedFields(tagged ?? NO_TAGGED_FIELDS);');
       }
       this.#out('  }');
