@@ -1,0 +1,40 @@
+// The cluster's metadata as the broker sees it: cluster id, brokers, topics with their ids,
+// partition counts and config overrides. Single-node mode keeps it in a local file
+// (LocalMetadataStore); cluster mode will keep it in etcd behind the same interface.
+
+export interface TopicMetadata {
+  readonly name: string;
+  /** Kafka's topic id: 16 random bytes as 22-character base64url text. */
+  readonly topicId: string;
+  readonly partitions: number;
+  /** Topic-level config overrides (key → value as given), e.g. { "cleanup.policy": "compact" }. */
+  readonly configs: Readonly<Record<string, string>>;
+  readonly internal: boolean;
+}
+
+export interface BrokerMetadata {
+  readonly nodeId: number;
+  readonly host: string;
+  readonly port: number;
+  readonly rack: string | null;
+}
+
+export interface NewTopic {
+  name: string;
+  partitions: number;
+  configs: Record<string, string>;
+  internal?: boolean;
+}
+
+export interface MetadataStore {
+  readonly clusterId: string;
+  topics(): readonly TopicMetadata[];
+  topic(name: string): TopicMetadata | undefined;
+  topicById(topicId: string): TopicMetadata | undefined;
+  /** Creates a topic; throws KafkaError TOPIC_ALREADY_EXISTS when the name is taken. */
+  createTopic(topic: NewTopic): Promise<TopicMetadata>;
+  /** Deletes a topic; throws KafkaError UNKNOWN_TOPIC_OR_PARTITION when absent. */
+  deleteTopic(name: string): Promise<TopicMetadata>;
+  setPartitionCount(name: string, partitions: number): Promise<TopicMetadata>;
+  setTopicConfigs(name: string, configs: Record<string, string>): Promise<TopicMetadata>;
+}
