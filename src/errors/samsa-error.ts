@@ -18,6 +18,9 @@ export const SamsaErrorCodes = {
   SAMSA_ERR_COMPRESSION_UNSUPPORTED: 'A compression codec id is not one Kafka defines',
   SAMSA_ERR_COMPRESSION_CORRUPT: 'Compressed data could not be decompressed',
   SAMSA_ERR_COMPRESSION_TOO_LARGE: 'Decompressed data would exceed the allowed size',
+  SAMSA_ERR_FRAME_TOO_LARGE: 'A request frame declared a size outside 0..socket.request.max.bytes',
+  SAMSA_ERR_INVALID_REQUEST:
+    'A request could not be parsed: unknown API key, unsupported version, or a malformed header or body',
 } as const;
 
 export type SamsaErrorCode = keyof typeof SamsaErrorCodes;
