@@ -18,9 +18,24 @@ export const SamsaErrorCodes = {
   SAMSA_ERR_COMPRESSION_UNSUPPORTED: 'A compression codec id is not one Kafka defines',
   SAMSA_ERR_COMPRESSION_CORRUPT: 'Compressed data could not be decompressed',
   SAMSA_ERR_COMPRESSION_TOO_LARGE: 'Decompressed data would exceed the allowed size',
+  SAMSA_ERR_CONFIG_FILE_UNREADABLE: 'The broker config file could not be read',
+  SAMSA_ERR_CONFIG_SYNTAX:
+    'A line of the broker config file or an --override argument is malformed',
+  SAMSA_ERR_CONFIG_UNKNOWN_KEY:
+    'The broker config names a key Kafka does not define, or one that cannot be set there',
+  SAMSA_ERR_CONFIG_INVALID_VALUE:
+    "A broker config value fails its key's type, range or allowed values, or a rule between keys",
+  SAMSA_ERR_CONFIG_CONFLICT: 'Two broker config keys that must agree have different values',
   SAMSA_ERR_FRAME_TOO_LARGE: 'A request frame declared a size outside 0..socket.request.max.bytes',
-  SAMSA_ERR_INVALID_REQUEST:
-    'A request could not be parsed: unknown API key, unsupported version, or a malformed header or body',
+  SAMSA_ERR_INVALID_REQUEST: 'A request could not be parsed: unknown API key, unsupported version, or a malformed header or body',
+  SAMSA_ERR_LOG_OFFLINE:
+    'A partition log failed a file-system operation (write, fsync, truncate) and stopped serving',
+  SAMSA_ERR_LOG_CLOSED: 'An operation reached a partition log that is closed or deleted',
+  SAMSA_ERR_INDEX_CORRUPT: 'An offset or time index is inconsistent with its segment',
+  SAMSA_ERR_CHECKPOINT_CORRUPT:
+    'A checkpoint file (recovery point, log start offset, leader epochs) is malformed',
+  SAMSA_ERR_LOG_DIR_INVALID:
+    'A log directory cannot be used: not a directory, or a partition present in two log dirs',
 } as const;
 
 export type SamsaErrorCode = keyof typeof SamsaErrorCodes;
