@@ -2,15 +2,18 @@
 // today it reports its version and the Kafka APIs and versions its protocol layer speaks.
 import { readFileSync } from 'node:fs';
 import { Apis } from '../protocol/generated/index.js';
+import { serverCommand } from './server-command.js';
 
 const USAGE = `Usage: samsa <command>
 
 Commands:
+  server       Start a broker (samsa server --help for its options)
   protocol     List the Kafka APIs Samsa's codecs encode and decode, with their versions
   --version    Print the Samsa version
   --help       Print this help
 
 Examples:
+  samsa server
   samsa protocol
   samsa protocol --output json`;
 
@@ -45,7 +48,7 @@ function protocol(args: string[]): void {
   }
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
@@ -59,10 +62,25 @@ function main(argv: string[]): number {
     case 'protocol':
       protocol(rest);
       return 0;
+    case 'server':
+      return serverCommand(rest);
     default:
       console.error(`samsa: unknown command "${command}". Run "samsa --help" for the list.`);
       return 1;
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+function explain(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`samsa: ${explain(err)}`);
+    if (process.argv.includes('--verbose')) console.error(err);
+    process.exitCode = 1;
+  },
+);

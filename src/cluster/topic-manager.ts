@@ -1,0 +1,202 @@
+// Topic lifecycle on a single node, the controller's job in Kafka: create (with the broker's
+// defaults for partitions and replication factor), delete, add partitions, change configs. It
+// validates as Kafka's controller does, records the change in the MetadataStore, and has the
+// partitions' logs created or removed. Errors are KafkaErrors with Kafka's codes and messages.
+import { KafkaError } from '../errors/kafka-error.js';
+import {
+  incrementalAlterTopicConfigs,
+  alterTopicConfigs,
+  validateCreateTopicConfigs,
+  type AlterableConfig,
+  type BrokerConfig,
+  type ConfigEntry,
+} from '../config/index.js';
+import type { MetadataStore, TopicMetadata } from '../metadata/metadata-store.js';
+import { validateTopicName } from '../metadata/topic-name.js';
+
+/** Creates and removes the logs of a topic's partitions; the storage layer implements it. */
+export interface LogProvisioner {
+  createPartitionLogs(topic: TopicMetadata, partitions: readonly number[]): Promise<void>;
+  deletePartitionLogs(topic: TopicMetadata): Promise<void>;
+  /** The topic's config overrides changed: logs pick up the new LogConfig. */
+  topicConfigChanged(topic: TopicMetadata): void;
+}
+
+export interface CreateTopicRequest {
+  name: string;
+  /** -1: num.partitions. */
+  numPartitions: number;
+  /** -1: default.replication.factor. */
+  replicationFactor: number;
+  /** Manual assignment: partition → replica broker ids. */
+  assignments: readonly { partitionIndex: number; brokerIds: readonly number[] }[];
+  configs: readonly { name: string; value: string | null }[];
+}
+
+/** Broker count of a single-node cluster; cluster mode will ask the registry. */
+const LIVE_BROKERS = 1;
+
+export class TopicManager {
+  readonly #metadata: MetadataStore;
+  readonly #logs: LogProvisioner;
+  readonly #config: BrokerConfig;
+
+  constructor(metadata: MetadataStore, logs: LogProvisioner, config: BrokerConfig) {
+    this.#metadata = metadata;
+    this.#logs = logs;
+    this.#config = config;
+  }
+
+  /** Validates a creation and returns what would be created; creates it unless validateOnly. */
+  async createTopic(request: CreateTopicRequest, validateOnly: boolean): Promise<TopicMetadata> {
+    validateTopicName(request.name);
+    const { partitions, replicationFactor } = this.#checkShape(request);
+    if (replicationFactor > LIVE_BROKERS) {
+      throw new KafkaError(
+        'INVALID_REPLICATION_FACTOR',
+        `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${LIVE_BROKERS} broker(s) are registered.`,
+      );
+    }
+    const configs = validateCreateTopicConfigs(request.configs, this.#config);
+    if (this.#metadata.topic(request.name) !== undefined) {
+      throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic '${request.name}' already exists.`);
+    }
+    const draft = { name: request.name, partitions, configs: Object.fromEntries(configs) };
+    if (validateOnly) return { ...draft, topicId: 'AAAAAAAAAAAAAAAAAAAAAA', internal: false };
+    const topic = await this.#metadata.createTopic(draft);
+    await this.#logs.createPartitionLogs(topic, range(0, partitions));
+    return topic;
+  }
+
+  /** Creates a topic with the broker's defaults, for auto-creation by Metadata and Produce. */
+  async autoCreateTopic(name: string): Promise<TopicMetadata> {
+    return this.createTopic(
+      { name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] },
+      false,
+    );
+  }
+
+  async deleteTopic(topic: TopicMetadata): Promise<void> {
+    if (!this.#config.get('delete.topic.enable')) {
+      throw new KafkaError('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled.');
+    }
+    await this.#metadata.deleteTopic(topic.name);
+    await this.#logs.deletePartitionLogs(topic);
+  }
+
+  /** CreatePartitions: increase only. */
+  async createPartitions(
+    name: string,
+    count: number,
+    validateOnly: boolean,
+  ): Promise<TopicMetadata> {
+    const topic = this.#require(name);
+    if (count < topic.partitions) {
+      throw new KafkaError(
+        'INVALID_PARTITIONS',
+        `Topic currently has ${topic.partitions} partitions, which is higher than the requested ${count}.`,
+      );
+    }
+    if (count === topic.partitions) {
+      throw new KafkaError(
+        'INVALID_PARTITIONS',
+        `Topic already has ${topic.partitions} partitions.`,
+      );
+    }
+    if (validateOnly) return { ...topic, partitions: count };
+    const updated = await this.#metadata.setPartitionCount(name, count);
+    await this.#logs.createPartitionLogs(updated, range(topic.partitions, count));
+    return updated;
+  }
+
+  /** Kafka validates the values first, then checks that the topic exists. */
+  async incrementalAlterConfigs(
+    name: string,
+    ops: readonly AlterableConfig[],
+    validateOnly: boolean,
+  ): Promise<void> {
+    const next = incrementalAlterTopicConfigs(name, this.#overrides(name), ops, this.#config);
+    this.#require(name);
+    if (!validateOnly) await this.#setConfigs(name, next);
+  }
+
+  /** Legacy AlterConfigs: the given set replaces every override. */
+  async alterConfigs(
+    name: string,
+    configs: readonly ConfigEntry[],
+    validateOnly: boolean,
+  ): Promise<void> {
+    const next = alterTopicConfigs(name, this.#overrides(name), configs, this.#config);
+    this.#require(name);
+    if (!validateOnly) await this.#setConfigs(name, next);
+  }
+
+  #overrides(name: string): ReadonlyMap<string, string> {
+    return new Map(Object.entries(this.#metadata.topic(name)?.configs ?? {}));
+  }
+
+  async #setConfigs(name: string, configs: ReadonlyMap<string, string>): Promise<void> {
+    const updated = await this.#metadata.setTopicConfigs(name, Object.fromEntries(configs));
+    this.#logs.topicConfigChanged(updated);
+  }
+
+  #require(name: string): TopicMetadata {
+    const topic = this.#metadata.topic(name);
+    if (topic === undefined) {
+      throw new KafkaError(
+        'UNKNOWN_TOPIC_OR_PARTITION',
+        `This server does not host this topic-partition: ${name}`,
+      );
+    }
+    return topic;
+  }
+
+  #checkShape(request: CreateTopicRequest): { partitions: number; replicationFactor: number } {
+    if (request.assignments.length > 0) {
+      if (request.numPartitions !== -1 || request.replicationFactor !== -1) {
+        throw new KafkaError(
+          'INVALID_REQUEST',
+          'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
+        );
+      }
+      const counts = new Set(request.assignments.map((a) => a.brokerIds.length));
+      if (counts.size !== 1) {
+        throw new KafkaError(
+          'INVALID_REPLICA_ASSIGNMENT',
+          'All partitions should have the same number of replicas',
+        );
+      }
+      for (const a of request.assignments) {
+        for (const id of a.brokerIds) {
+          if (id !== this.#config.nodeId) {
+            throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `Broker ${id} is not a live broker`);
+          }
+        }
+      }
+      return { partitions: request.assignments.length, replicationFactor: [...counts][0]! };
+    }
+    const partitions =
+      request.numPartitions === -1 ? this.#config.get('num.partitions') : request.numPartitions;
+    const replicationFactor =
+      request.replicationFactor === -1
+        ? this.#config.get('default.replication.factor')
+        : request.replicationFactor;
+    if (partitions <= 0) {
+      throw new KafkaError(
+        'INVALID_PARTITIONS',
+        'Number of partitions was set to an invalid non-positive value.',
+      );
+    }
+    if (replicationFactor <= 0) {
+      throw new KafkaError(
+        'INVALID_REPLICATION_FACTOR',
+        'Replication factor must be larger than 0, or -1 to use the default value.',
+      );
+    }
+    return { partitions, replicationFactor };
+  }
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}
