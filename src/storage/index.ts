@@ -1,0 +1,51 @@
+// The storage layer's public surface: what the broker (handlers, replica manager, CLI tools)
+// uses. Internals (segments, indexes, the validator) are exported for tools and tests.
+export { AppendWaiters } from './append-waiters.js';
+export {
+  formatCheckpoint,
+  formatOffsetCheckpoint,
+  readCheckpoint,
+  readOffsetCheckpoint,
+} from './checkpoint-file.js';
+export { SYSTEM_CLOCK, type Clock } from './clock.js';
+export {
+  checkTopicPartition,
+  offsetFileStem,
+  parsePartitionDirName,
+  parseSegmentFileName,
+  topicPartitionName,
+  type TopicPartition,
+} from './file-names.js';
+export { FileRecords, type BatchHeader } from './file-records.js';
+export { LeaderEpochFileCache, type EpochEntry } from './leader-epoch-cache.js';
+export { LocalLog } from './local-log.js';
+export {
+  DEFAULT_LOG_CONFIG,
+  logConfig,
+  type CleanupPolicy,
+  type LogConfig,
+  type MessageTimestampType,
+  type TopicCompressionType,
+} from './log-config.js';
+export { loadLog, type StorageLogger } from './log-loader.js';
+export { LogManager, type LogManagerOptions } from './log-manager.js';
+export { LogSegment } from './log-segment.js';
+export { validateAndAssignOffsets, type ValidationResult } from './log-validator.js';
+export { OffsetIndex, type OffsetPosition } from './offset-index.js';
+export {
+  ListOffsetsTimestamp,
+  type AppendOptions,
+  type AppendOrigin,
+  type AppendResult,
+  type EpochEndOffset,
+  type FetchIsolation,
+  type PartitionLog,
+  type ReadOptions,
+  type ReadResult,
+  type TimestampAndOffset,
+} from './partition-log.js';
+export { RecordValidationError, type RecordError } from './storage-errors.js';
+export { NODE_STORAGE_FS, type FileStat, type StorageFs } from './storage-fs.js';
+export { TailCache } from './tail-cache.js';
+export { TimeIndex, type TimestampOffset } from './time-index.js';
+export { DEFAULT_TAIL_CACHE_BYTES, UnifiedLog, type UnifiedLogOptions } from './unified-log.js';

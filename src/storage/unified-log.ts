@@ -1,0 +1,417 @@
+// UnifiedLog: a partition's log on local disk, the PartitionLog the broker uses (Kafka's name).
+// It ties together the segments (LocalLog), validation (log-validator.ts), the leader epoch
+// cache, the in-memory tail cache, long-poll waiters, the flush policy and retention.
+//
+// Concurrency: every state change happens synchronously inside one call (validation, offset
+// assignment, the write, the index and cache updates), so two appends can never interleave and
+// readers never see a half-applied append. Only fsync and file reads are awaited.
+//
+// Durability (ARCHITECTURE.md invariant 2): an append resolves after its bytes were handed to the
+// kernel, so acks=1 survives `kill -9`. Kafka's defaults (flush.messages and flush.ms of Long.MAX)
+// leave writing to disk to the OS, so surviving power loss needs a flush policy: flush.messages=N
+// fsyncs before acknowledging the append that reaches N unflushed messages; flush.ms fsyncs from
+// LogManager.tick() once the oldest unflushed append is that old. Rolled segments are flushed in
+// the background, as Kafka does. The recovery point advances only after an fsync succeeded.
+//
+// A failed write or fsync takes the log offline (SAMSA_ERR_LOG_OFFLINE, KAFKA_STORAGE_ERROR on
+// the wire), like Kafka's log-dir failure: after a failed fsync the page cache can no longer be
+// trusted, and restarting runs recovery.
+import { SYSTEM_CLOCK, type Clock } from './clock.js';
+import { topicPartitionName, type TopicPartition } from './file-names.js';
+import { AppendWaiters } from './append-waiters.js';
+import type { LeaderEpochFileCache } from './leader-epoch-cache.js';
+import type { LocalLog } from './local-log.js';
+import type { LogConfig } from './log-config.js';
+import { loadLog, type StorageLogger } from './log-loader.js';
+import {
+  logStartOffsetBreached,
+  retentionBytesBreached,
+  retentionMsBreached,
+  type RetentionPredicate,
+} from './log-retention.js';
+import { LogFlusher } from './log-flusher.js';
+import { validateAndAssignOffsets } from './log-validator.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EpochEndOffset,
+  FetchIsolation,
+  PartitionLog,
+  ReadOptions,
+  ReadResult,
+  TimestampAndOffset,
+} from './partition-log.js';
+import { logClosed, logOffline, offsetOutOfRange } from './storage-errors.js';
+import { NODE_STORAGE_FS, type StorageFs } from './storage-fs.js';
+import { TailCache } from './tail-cache.js';
+import { offsetForTimestamp } from './timestamp-lookup.js';
+
+const EMPTY = Buffer.alloc(0);
+/** Per-partition tail cache budget unless the LogManager says otherwise. */
+export const DEFAULT_TAIL_CACHE_BYTES = 1024 * 1024;
+
+export interface UnifiedLogOptions {
+  readonly dir: string;
+  readonly topicPartition: TopicPartition;
+  readonly config: LogConfig;
+  readonly fs?: StorageFs;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  /** Checkpointed recovery point; 0 (recover everything) when absent. */
+  readonly recoveryPoint?: bigint;
+  /** Checkpointed log start offset; 0 when absent. */
+  readonly logStartOffset?: bigint;
+  readonly hadCleanShutdown?: boolean;
+  readonly tailCacheBytes?: number;
+  readonly logger?: StorageLogger;
+}
+
+export class UnifiedLog implements PartitionLog {
+  readonly topicPartition: TopicPartition;
+  readonly #local: LocalLog;
+  readonly #epochCache: LeaderEpochFileCache;
+  readonly #tailCache: TailCache;
+  readonly #waiters = new AppendWaiters();
+  readonly #clock: Clock;
+  #logStartOffset: bigint;
+  #highWatermark: bigint;
+  #closing = false;
+  #closedUnflushed = false;
+  #offline: Error | null = null;
+  readonly #flusher: LogFlusher;
+
+  private constructor(options: UnifiedLogOptions) {
+    const fs = options.fs ?? NODE_STORAGE_FS;
+    fs.mkdirSync(options.dir);
+    this.topicPartition = options.topicPartition;
+    this.#clock = options.clock ?? SYSTEM_CLOCK;
+    const loaded = loadLog({
+      fs,
+      dir: options.dir,
+      topicPartition: options.topicPartition,
+      config: options.config,
+      clock: this.#clock,
+      random: options.random ?? Math.random,
+      recoveryPoint: options.recoveryPoint ?? 0n,
+      logStartOffset: options.logStartOffset ?? 0n,
+      hadCleanShutdown: options.hadCleanShutdown ?? false,
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
+    this.#local = loaded.localLog;
+    this.#epochCache = loaded.epochCache;
+    this.#logStartOffset = loaded.logStartOffset;
+    // A single node's high watermark is its log end offset (see updateHighWatermark).
+    this.#highWatermark = this.#local.logEndOffset;
+    this.#tailCache = new TailCache(options.tailCacheBytes ?? DEFAULT_TAIL_CACHE_BYTES);
+    this.#flusher = new LogFlusher(this.#local, this.#clock.now());
+  }
+
+  /** Opens (creating when new) and recovers the partition log in `options.dir`. */
+  static open(options: UnifiedLogOptions): UnifiedLog {
+    return new UnifiedLog(options);
+  }
+
+  get dir(): string {
+    return this.#local.dir;
+  }
+  get config(): LogConfig {
+    return this.#local.config;
+  }
+  get logStartOffset(): bigint {
+    return this.#logStartOffset;
+  }
+  get logEndOffset(): bigint {
+    return this.#local.logEndOffset;
+  }
+  get highWatermark(): bigint {
+    return this.#highWatermark;
+  }
+  get lastStableOffset(): bigint {
+    return this.#highWatermark;
+  }
+  get recoveryPoint(): bigint {
+    return this.#local.recoveryPoint;
+  }
+  get size(): number {
+    return this.#local.size;
+  }
+  get latestEpoch(): number | null {
+    return this.#epochCache.latestEpoch;
+  }
+  get isOffline(): boolean {
+    return this.#offline !== null;
+  }
+  get isClosed(): boolean {
+    return this.#closing;
+  }
+  /** Base offsets of the segments, oldest first (for tools and tests). */
+  get segmentBaseOffsets(): bigint[] {
+    return this.#local.segments.map((s) => s.baseOffset);
+  }
+  get tailCache(): TailCache {
+    return this.#tailCache;
+  }
+
+  updateConfig(config: LogConfig): void {
+    this.#local.updateConfig(config);
+  }
+
+  #check(operation: string): void {
+    if (this.#offline !== null) throw this.#offline;
+    if (this.#closing) throw logClosed(this.topicPartition, operation);
+  }
+
+  #goOffline(operation: string, err: unknown): Error {
+    if (this.#offline === null) {
+      this.#offline = logOffline(this.topicPartition, operation, err);
+      this.#waiters.close();
+    }
+    return this.#offline;
+  }
+
+  async appendAsLeader(records: Buffer, options: AppendOptions): Promise<AppendResult> {
+    this.#check('append');
+    const now = this.#clock.now();
+    const validated = validateAndAssignOffsets({
+      records,
+      topicPartition: this.topicPartition,
+      config: this.config,
+      now,
+      firstOffset: this.logEndOffset,
+      partitionLeaderEpoch: options.leaderEpoch,
+      origin: options.origin ?? 'client',
+    });
+    const bytes = validated.records;
+    try {
+      const rolled = this.#local.maybeRoll(
+        bytes.length,
+        validated.maxTimestamp,
+        validated.lastOffset,
+        now,
+      );
+      // Kafka flushes the segment it rolled away from in the background.
+      if (rolled !== null) this.#flushTo(rolled.baseOffset).catch(() => undefined);
+      // The epoch entry goes to disk before the data it describes.
+      for (const b of validated.batches) this.#epochCache.assign(options.leaderEpoch, b.baseOffset);
+      this.#local.append(bytes, validated.batches);
+    } catch (err) {
+      throw this.#goOffline('append', err);
+    }
+    this.#tailCache.append(bytes, validated.batches, this.#local.activeSegment.baseOffset);
+    this.#flusher.appended(now);
+    this.updateHighWatermark(this.logEndOffset);
+    const result: AppendResult = {
+      firstOffset: validated.batches[0]!.baseOffset,
+      lastOffset: validated.lastOffset,
+      logAppendTime: validated.logAppendTime,
+      logStartOffset: this.#logStartOffset,
+      recordCount: validated.recordCount,
+      sizeInBytes: bytes.length,
+    };
+    if (Number(this.logEndOffset - this.recoveryPoint) >= this.config.flushMessages) {
+      await this.flush();
+    }
+    return result;
+  }
+
+  /**
+   * Moves the high watermark (clamped to [log start, log end]). On a single node every append
+   * calls it with the log end offset; replication will call it as followers catch up.
+   */
+  updateHighWatermark(offset: bigint): void {
+    const clamped =
+      offset > this.logEndOffset
+        ? this.logEndOffset
+        : offset < this.#logStartOffset
+          ? this.#logStartOffset
+          : offset;
+    if (clamped === this.#highWatermark) return;
+    this.#highWatermark = clamped;
+    this.#waiters.notify(clamped);
+  }
+
+  #isolationBound(isolation: FetchIsolation | undefined): bigint {
+    return isolation === 'log_end' ? this.logEndOffset : this.#highWatermark;
+  }
+
+  async read(fetchOffset: bigint, options: ReadOptions): Promise<ReadResult> {
+    this.#check('read');
+    const name = topicPartitionName(this.topicPartition);
+    if (fetchOffset < this.#logStartOffset || fetchOffset > this.logEndOffset) {
+      throw offsetOutOfRange(
+        `Received request for offset ${fetchOffset} for partition ${name}, but we only have log segments in the range ${this.#logStartOffset} to ${this.logEndOffset}.`,
+      );
+    }
+    const maxOffset = this.#isolationBound(options.isolation);
+    const minOneBatch = options.minOneBatch ?? true;
+    let records: Buffer = EMPTY;
+    let fromTailCache = false;
+    if (fetchOffset < maxOffset) {
+      const cached = this.#tailCache.read(fetchOffset, options.maxBytes, maxOffset, minOneBatch);
+      fromTailCache = cached !== null;
+      records =
+        cached ?? (await this.#local.read(fetchOffset, options.maxBytes, maxOffset, minOneBatch));
+    }
+    return {
+      records,
+      highWatermark: this.#highWatermark,
+      lastStableOffset: this.lastStableOffset,
+      logStartOffset: this.#logStartOffset,
+      logEndOffset: this.logEndOffset,
+      fromTailCache,
+    };
+  }
+
+  async offsetForTimestamp(
+    timestamp: bigint,
+    options: { isolation?: FetchIsolation } = {},
+  ): Promise<TimestampAndOffset | null> {
+    this.#check('look up offsets');
+    return offsetForTimestamp(timestamp, {
+      segments: this.#local.segments,
+      epochCache: this.#epochCache,
+      logStartOffset: this.#logStartOffset,
+      upperBound: this.#isolationBound(options.isolation),
+    });
+  }
+
+  endOffsetForEpoch(leaderEpoch: number): EpochEndOffset {
+    this.#check('look up leader epochs');
+    return this.#epochCache.endOffsetFor(leaderEpoch, this.logEndOffset);
+  }
+
+  waitForAppend(offset: bigint, signal?: AbortSignal): Promise<void> {
+    return this.#waiters.wait(offset, this.#highWatermark, signal);
+  }
+
+  async truncateTo(offset: bigint): Promise<void> {
+    this.#check('truncate');
+    if (offset < 0n) throw new RangeError(`Cannot truncate to negative offset ${offset}`);
+    if (offset >= this.logEndOffset) return;
+    try {
+      if (offset <= this.#logStartOffset) {
+        this.#local.truncateFullyAndStartAt(offset);
+        this.#logStartOffset = offset;
+      } else {
+        this.#local.truncateTo(offset);
+      }
+      this.#epochCache.truncateFromEnd(this.logEndOffset);
+    } catch (err) {
+      throw this.#goOffline('truncate', err);
+    }
+    this.#tailCache.clear();
+    if (this.#highWatermark > this.logEndOffset) this.#highWatermark = this.logEndOffset;
+  }
+
+  async deleteRecordsBefore(offset: bigint): Promise<bigint> {
+    this.#check('delete records');
+    const name = topicPartitionName(this.topicPartition);
+    const target = offset === -1n ? this.#highWatermark : offset;
+    if (target < 0n) {
+      throw offsetOutOfRange(`The offset ${target} for partition ${name} is not valid`);
+    }
+    if (target > this.#highWatermark) {
+      throw offsetOutOfRange(
+        `Cannot increment the log start offset to ${target} of partition ${name} since it is larger than the high watermark ${this.#highWatermark}`,
+      );
+    }
+    if (target > this.#logStartOffset) {
+      this.#logStartOffset = target;
+      try {
+        this.#epochCache.truncateFromStart(target);
+      } catch (err) {
+        throw this.#goOffline('delete records', err);
+      }
+    }
+    return this.#logStartOffset;
+  }
+
+  flush(): Promise<void> {
+    try {
+      this.#check('flush');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#flushTo(null);
+  }
+
+  #flushTo(target: bigint | null): Promise<void> {
+    return this.#flusher.flush(
+      target,
+      () => {
+        if (this.#offline !== null) throw this.#offline;
+        // Queued behind an fsync while the log was closed for deletion: nothing to keep.
+        return !this.#closedUnflushed;
+      },
+      (err) => this.#goOffline('flush', err),
+    );
+  }
+
+  /** flush.ms: fsyncs when the oldest unflushed append is at least that old. */
+  async maybeFlush(now: number): Promise<void> {
+    if (this.#closing || this.#offline !== null) return;
+    if (this.#flusher.isDue(now, this.config.flushMs)) await this.flush();
+  }
+
+  /** Retention (see log-retention.ts); returns the number of segments deleted. */
+  deleteOldSegments(now: number): number {
+    if (this.#closing || this.#offline !== null) return 0;
+    let deleted = 0;
+    if (this.config.cleanupPolicy.delete) {
+      deleted += this.#deleteSegments(retentionMsBreached(this.config, now));
+      deleted += this.#deleteSegments(retentionBytesBreached(this.config, this.size));
+    }
+    deleted += this.#deleteSegments(logStartOffsetBreached(this.#logStartOffset));
+    return deleted;
+  }
+
+  #deleteSegments(predicate: RetentionPredicate | null): number {
+    if (predicate === null) return 0;
+    const bounds = { highWatermark: this.#highWatermark, logEndOffset: this.logEndOffset };
+    try {
+      const count = this.#local.deleteOldestSegmentsWhere(bounds, predicate);
+      const first = this.#local.segments[0]!.baseOffset;
+      if (first > this.#logStartOffset) {
+        this.#logStartOffset = first;
+        this.#epochCache.truncateFromStart(first);
+      }
+      return count;
+    } catch (err) {
+      throw this.#goOffline('delete segments', err);
+    }
+  }
+
+  /** Flushes (unless offline), then closes every file; waiters are woken. */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    if (this.#offline === null) {
+      try {
+        await this.flush();
+      } catch {
+        // Offline now; closing still releases the files.
+      }
+    }
+    this.#closing = true;
+    this.#waiters.close();
+    this.#local.close();
+  }
+
+  /** Closes without flushing: the partition is being deleted or moved. */
+  closeUnflushed(): void {
+    this.#closing = true;
+    this.#closedUnflushed = true;
+    this.#waiters.close();
+    this.#local.close();
+  }
+
+  /** Records a rename of the partition directory (the LogManager's delete). */
+  renameDir(dir: string): void {
+    this.#local.renameDir(dir);
+    this.#epochCache.dir = dir;
+  }
+
+  async delete(): Promise<void> {
+    this.closeUnflushed();
+    await this.#local.deleteAll();
+  }
+}
