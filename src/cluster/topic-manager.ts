@@ -33,8 +33,17 @@ export interface CreateTopicRequest {
   configs: readonly { name: string; value: string | null }[];
 }
 
+/** A topic as created (or, with validateOnly, as it would be), with its replication factor. */
+export interface CreatedTopic extends TopicMetadata {
+  readonly replicationFactor: number;
+}
+
 /** Broker count of a single-node cluster; cluster mode will ask the registry. */
 const LIVE_BROKERS = 1;
+/** Every partition of a single-node cluster has one replica. */
+const TOPIC_REPLICATION_FACTOR = 1;
+/** KRaft's metadata log: Kafka refuses to create it as a regular topic. */
+const CLUSTER_METADATA_TOPIC = '__cluster_metadata';
 
 export class TopicManager {
   readonly #metadata: MetadataStore;
@@ -47,9 +56,22 @@ export class TopicManager {
     this.#config = config;
   }
 
-  /** Validates a creation and returns what would be created; creates it unless validateOnly. */
-  async createTopic(request: CreateTopicRequest, validateOnly: boolean): Promise<TopicMetadata> {
+  /**
+   * Validates a creation and returns what would be created; creates it unless validateOnly.
+   * Checks in Kafka's controller order: name, existence, configs, then shape and placement.
+   */
+  async createTopic(request: CreateTopicRequest, validateOnly: boolean): Promise<CreatedTopic> {
     validateTopicName(request.name);
+    if (request.name === CLUSTER_METADATA_TOPIC) {
+      throw new KafkaError(
+        'INVALID_REQUEST',
+        `Creation of internal topic ${CLUSTER_METADATA_TOPIC} is prohibited.`,
+      );
+    }
+    if (this.#metadata.topic(request.name) !== undefined) {
+      throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic '${request.name}' already exists.`);
+    }
+    const configs = validateCreateTopicConfigs(request.configs, this.#config);
     const { partitions, replicationFactor } = this.#checkShape(request);
     if (replicationFactor > LIVE_BROKERS) {
       throw new KafkaError(
@@ -57,15 +79,13 @@ export class TopicManager {
         `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${LIVE_BROKERS} broker(s) are registered.`,
       );
     }
-    const configs = validateCreateTopicConfigs(request.configs, this.#config);
-    if (this.#metadata.topic(request.name) !== undefined) {
-      throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic '${request.name}' already exists.`);
-    }
     const draft = { name: request.name, partitions, configs: Object.fromEntries(configs) };
-    if (validateOnly) return { ...draft, topicId: 'AAAAAAAAAAAAAAAAAAAAAA', internal: false };
+    if (validateOnly) {
+      return { ...draft, topicId: 'AAAAAAAAAAAAAAAAAAAAAA', internal: false, replicationFactor };
+    }
     const topic = await this.#metadata.createTopic(draft);
     await this.#logs.createPartitionLogs(topic, range(0, partitions));
-    return topic;
+    return { ...topic, replicationFactor };
   }
 
   /** Creates a topic with the broker's defaults, for auto-creation by Metadata and Produce. */
@@ -84,29 +104,62 @@ export class TopicManager {
     await this.#logs.deletePartitionLogs(topic);
   }
 
-  /** CreatePartitions: increase only. */
+  /**
+   * CreatePartitions: increase only, with KRaft's messages. `assignments` (optional) gives the
+   * replicas of each new partition, one list per added partition.
+   */
   async createPartitions(
     name: string,
     count: number,
     validateOnly: boolean,
+    assignments: readonly (readonly number[])[] | null = null,
   ): Promise<TopicMetadata> {
     const topic = this.#require(name);
-    if (count < topic.partitions) {
-      throw new KafkaError(
-        'INVALID_PARTITIONS',
-        `Topic currently has ${topic.partitions} partitions, which is higher than the requested ${count}.`,
-      );
-    }
     if (count === topic.partitions) {
       throw new KafkaError(
         'INVALID_PARTITIONS',
-        `Topic already has ${topic.partitions} partitions.`,
+        `Topic already has ${topic.partitions} partition(s).`,
       );
+    }
+    if (count < topic.partitions) {
+      throw new KafkaError(
+        'INVALID_PARTITIONS',
+        `The topic ${name} currently has ${topic.partitions} partition(s); ${count} would not be an increase.`,
+      );
+    }
+    const additional = count - topic.partitions;
+    if (assignments !== null) {
+      if (assignments.length !== additional) {
+        throw new KafkaError(
+          'INVALID_REPLICA_ASSIGNMENT',
+          `Attempted to add ${additional} additional partition(s), but only ${assignments.length} assignment(s) were specified.`,
+        );
+      }
+      for (const replicas of assignments) this.#checkNewPartitionReplicas(replicas);
     }
     if (validateOnly) return { ...topic, partitions: count };
     const updated = await this.#metadata.setPartitionCount(name, count);
     await this.#logs.createPartitionLogs(updated, range(topic.partitions, count));
     return updated;
+  }
+
+  /** Kafka's validateManualPartitionAssignment for a partition added to an existing topic. */
+  #checkNewPartitionReplicas(replicas: readonly number[]): void {
+    const invalid = (message: string): KafkaError =>
+      new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment ${message}`);
+    if (replicas.length === 0) throw invalid('includes an empty replica list.');
+    const sorted = [...replicas].sort((a, b) => a - b);
+    sorted.forEach((id, i) => {
+      if (id !== this.#config.nodeId) {
+        throw invalid(`includes broker ${id}, but no such broker is registered.`);
+      }
+      if (i > 0 && sorted[i - 1] === id) throw invalid(`includes the broker ${id} more than once.`);
+    });
+    if (sorted.length !== TOPIC_REPLICATION_FACTOR) {
+      throw invalid(
+        `includes a partition with ${sorted.length} replica(s), but this is not consistent with previous partitions, which have ${TOPIC_REPLICATION_FACTOR} replica(s).`,
+      );
+    }
   }
 
   /** Kafka validates the values first, then checks that the topic exists. */

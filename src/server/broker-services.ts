@@ -1,6 +1,7 @@
 // The domain services request handlers call. Handlers translate wire messages to and from these
 // and hold no rules of their own.
 import type { BrokerConfig } from '../config/index.js';
+import type { ReplicaManager } from '../cluster/replica-manager.js';
 import type { TopicManager } from '../cluster/topic-manager.js';
 import type { BrokerMetadata, MetadataStore } from '../metadata/metadata-store.js';
 import type { ApiVersionsServices } from './handlers/18-api-versions.js';
@@ -9,10 +10,14 @@ export interface BrokerServices extends ApiVersionsServices {
   readonly config: BrokerConfig;
   readonly metadata: MetadataStore;
   readonly topics: TopicManager;
+  /** The partitions led here and their logs. */
+  readonly replicas: ReplicaManager;
   /** The brokers clients should connect to (this one, at its advertised address). */
   brokers(): readonly BrokerMetadata[];
   /** Leader epoch of every partition: constant on a single node until leadership can move. */
   readonly leaderEpoch: number;
+  /** The broker's logger; handlers log unexpected errors here (console when absent). */
+  readonly log?: { error(details: object, message: string): void };
 }
 
 /** Kafka's "authorized operations not requested" sentinel (Integer.MIN_VALUE). */

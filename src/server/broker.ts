@@ -5,14 +5,20 @@
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
 import type { BrokerConfig, Endpoint } from '../config/index.js';
-import { TopicManager, type LogProvisioner } from '../cluster/topic-manager.js';
+import { ReplicaManager } from '../cluster/replica-manager.js';
+import { TopicManager } from '../cluster/topic-manager.js';
+import { logConfigFor } from '../config/index.js';
 import { LocalMetadataStore } from '../metadata/local-metadata-store.js';
 import type { BrokerMetadata } from '../metadata/metadata-store.js';
+import { DEFAULT_LOG_CONFIG, LogManager } from '../storage/index.js';
 import type { BrokerServices } from './broker-services.js';
 import { HandlerRegistry } from './handler-registry.js';
 import { HANDLERS } from './handlers/index.js';
 import { RequestDispatcher } from './request-dispatcher.js';
 import { SocketServer, type BoundListener } from './socket-server.js';
+
+/** How often retention, flush.ms and checkpoints are checked (each has its own interval). */
+const TICK_MS = 1000;
 
 export interface BrokerOptions {
   config: BrokerConfig;
@@ -42,6 +48,8 @@ export class Broker {
   #server: SocketServer<BrokerServices> | undefined;
   #bound: BoundListener[] = [];
   #metadata: LocalMetadataStore | undefined;
+  #logs: LogManager | undefined;
+  #ticker: NodeJS.Timeout | undefined;
 
   constructor(options: BrokerOptions) {
     this.config = options.config;
@@ -63,17 +71,38 @@ export class Broker {
     const config = this.config;
     const metadata = LocalMetadataStore.open(config.logDirs, config.nodeId);
     this.#metadata = metadata;
-    const provisioner: LogProvisioner = {
-      createPartitionLogs: async () => undefined,
-      deletePartitionLogs: async () => undefined,
-      topicConfigChanged: () => undefined,
-    };
+    const logs = await LogManager.open({
+      logDirs: config.logDirs,
+      configFor: (topic) => {
+        const meta = metadata.topic(topic);
+        return meta === undefined
+          ? DEFAULT_LOG_CONFIG
+          : logConfigFor(new Map(Object.entries(meta.configs)), config);
+      },
+      retentionCheckIntervalMs: config.get('log.retention.check.interval.ms'),
+      recoveryPointCheckpointIntervalMs: config.get('log.flush.offset.checkpoint.interval.ms'),
+      logStartOffsetCheckpointIntervalMs: config.get(
+        'log.flush.start.offset.checkpoint.interval.ms',
+      ),
+      logger: { warn: (message) => this.log.warn(message) },
+    });
+    this.#logs = logs;
+    const replicas = new ReplicaManager(logs, metadata, config);
+    await replicas.removeOrphanLogs();
+    replicas.ensureLogs();
+    // Retention, flush.ms and checkpoints run on one scheduler tick; appends never set timers.
+    this.#ticker = setInterval(() => {
+      logs.tick().catch((err: unknown) => this.log.error({ err }, 'log maintenance failed'));
+    }, TICK_MS);
+    this.#ticker.unref();
     const registry = new HandlerRegistry<BrokerServices>(HANDLERS);
     const services: BrokerServices = {
       config,
       metadata,
-      topics: new TopicManager(metadata, provisioner, config),
-      leaderEpoch: 0,
+      topics: new TopicManager(metadata, replicas, config),
+      replicas,
+      leaderEpoch: replicas.leaderEpoch,
+      log: this.log,
       advertisedApis: () => registry.advertised(),
       brokers: () => this.#brokers(),
     };
@@ -101,5 +130,8 @@ export class Broker {
   async stop(): Promise<void> {
     await this.#server?.close(this.#graceMs);
     this.#server = undefined;
+    clearInterval(this.#ticker);
+    await this.#logs?.close();
+    this.#logs = undefined;
   }
 }

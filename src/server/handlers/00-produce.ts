@@ -1,0 +1,97 @@
+// Produce (key 0), v3-11. v0-2 carry the old v0/v1 message formats, which Kafka 4.0 dropped too.
+// Each partition's batches go to its log, which validates them (CRC, size against
+// max.message.bytes, keys on compacted topics, timestamps) and assigns offsets; per-partition
+// errors, with per-record detail (v8+) where Kafka gives it. acks must be -1, 0 or 1
+// (INVALID_REQUIRED_ACKS); acks=0 gets no response at all. A single node has no replicas to wait
+// for, so acks=-1 is answered like acks=1 once the batch is in the log. Transactional produce
+// arrives with the transactions work; until then a transactional id is refused per partition with
+// INVALID_TXN_STATE (what Kafka answers for a partition not in an ongoing transaction).
+import { KafkaError } from '../../errors/kafka-error.js';
+import { Apis } from '../../protocol/generated/index.js';
+import type {
+  ProduceRequest,
+  ProduceResponse,
+  ProduceResponsePartitionProduceResponse,
+} from '../../protocol/generated/api/produce.js';
+import { RecordValidationError } from '../../storage/index.js';
+import type { BrokerServices } from '../broker-services.js';
+import { defineHandler, type RequestContext } from '../handler.js';
+import { errorFields } from './error-fields.js';
+
+function partitionResponse(index: number): ProduceResponsePartitionProduceResponse {
+  return {
+    index,
+    errorCode: 0,
+    baseOffset: -1n,
+    logAppendTimeMs: -1n,
+    logStartOffset: -1n,
+    recordErrors: [],
+    errorMessage: null,
+    currentLeader: { leaderId: -1, leaderEpoch: -1 },
+  };
+}
+
+async function producePartition(
+  ctx: RequestContext<BrokerServices>,
+  request: ProduceRequest,
+  topic: string,
+  index: number,
+  records: Buffer | null,
+): Promise<ProduceResponsePartitionProduceResponse> {
+  const response = partitionResponse(index);
+  try {
+    if (request.transactionalId !== null) {
+      throw new KafkaError('INVALID_TXN_STATE', 'Transactions are not supported yet');
+    }
+    if (records === null || records.length === 0) {
+      throw new KafkaError('INVALID_RECORD', 'Produce request carries no record batch');
+    }
+    const log = ctx.services.replicas.partition(topic, index);
+    const result = await log.appendAsLeader(records, {
+      leaderEpoch: ctx.services.replicas.leaderEpoch,
+    });
+    response.baseOffset = result.firstOffset;
+    response.logAppendTimeMs = result.logAppendTime;
+    response.logStartOffset = result.logStartOffset;
+  } catch (err) {
+    const { errorCode, errorMessage } = errorFields(ctx, err, `${topic}-${index}`);
+    response.errorCode = errorCode;
+    response.errorMessage = errorMessage;
+    if (err instanceof RecordValidationError) {
+      response.recordErrors = err.recordErrors.map((e) => ({
+        batchIndex: e.batchIndex,
+        batchIndexErrorMessage: e.message,
+      }));
+    }
+  }
+  return response;
+}
+
+export const produceHandler = defineHandler({
+  api: Apis.Produce,
+  minVersion: 3,
+  maxVersion: 11,
+  async handle(
+    ctx: RequestContext<BrokerServices>,
+    request: ProduceRequest,
+  ): Promise<ProduceResponse | null> {
+    const validAcks = request.acks === -1 || request.acks === 0 || request.acks === 1;
+    const responses = await Promise.all(
+      request.topicData.map(async (topic) => ({
+        name: topic.name,
+        partitionResponses: await Promise.all(
+          topic.partitionData.map((p) =>
+            validAcks
+              ? producePartition(ctx, request, topic.name, p.index, p.records)
+              : Promise.resolve({
+                  ...partitionResponse(p.index),
+                  errorCode: new KafkaError('INVALID_REQUIRED_ACKS').errorCode,
+                }),
+          ),
+        ),
+      })),
+    );
+    if (request.acks === 0) return null;
+    return { ...Apis.Produce.response.create(), responses };
+  },
+});

@@ -1,0 +1,61 @@
+// IncrementalAlterConfigs (key 44), v0-1: SET, DELETE, APPEND and SUBTRACT on single keys. As in
+// Kafka's ConfigAdminManager and controller:
+// - a resource named twice fails every occurrence with INVALID_REQUEST;
+// - TOPIC (2): through TopicManager (configs.md §5): INVALID_REQUEST for an unknown operation,
+//   duplicate keys or a null value outside DELETE; INVALID_CONFIG for unknown names, bad values
+//   or APPEND/SUBTRACT on a non-list key; then UNKNOWN_TOPIC_OR_PARTITION for an unknown topic.
+//   All operations on one resource apply together or not at all; validateOnly stores nothing;
+// - BROKER (4): dynamic broker configs are not stored yet. The change is validated as Kafka does
+//   (this broker's id or "", read-only keys, bad values → INVALID_REQUEST), then refused with
+//   INVALID_REQUEST "Dynamic broker configs are not supported yet", validateOnly or not;
+// - BROKER_LOGGER (8): Samsa has no log4j loggers to change: INVALID_REQUEST, not supported yet;
+// - CLIENT_METRICS (16), GROUP (32): not supported yet; unknown types: INVALID_REQUEST "Unknown
+//   resource type N".
+import { RESOURCE_TYPES, incrementalAlterBrokerConfigs } from '../../config/index.js';
+import { KafkaError } from '../../errors/kafka-error.js';
+import { Apis } from '../../protocol/generated/index.js';
+import type {
+  IncrementalAlterConfigsRequest,
+  IncrementalAlterConfigsResponse,
+} from '../../protocol/generated/api/incremental-alter-configs.js';
+import { defineHandler, type RequestContext } from '../handler.js';
+import type { BrokerServices } from '../broker-services.js';
+import {
+  alterEachResource,
+  dynamicBrokerConfigsUnsupported,
+  resourceTypeUnsupported,
+  unknownResourceType,
+} from './config-resources.js';
+
+export const incrementalAlterConfigsHandler = defineHandler({
+  api: Apis.IncrementalAlterConfigs,
+  minVersion: 0,
+  maxVersion: 1,
+  async handle(
+    ctx: RequestContext<BrokerServices>,
+    request: IncrementalAlterConfigsRequest,
+  ): Promise<IncrementalAlterConfigsResponse> {
+    const { topics, config } = ctx.services;
+    const responses = await alterEachResource(ctx, request.resources, async (resource) => {
+      const { resourceType, resourceName, configs } = resource;
+      switch (resourceType) {
+        case RESOURCE_TYPES.TOPIC:
+          return topics.incrementalAlterConfigs(resourceName, configs, request.validateOnly);
+        case RESOURCE_TYPES.BROKER:
+          incrementalAlterBrokerConfigs(config, resourceName, configs);
+          throw dynamicBrokerConfigsUnsupported();
+        case RESOURCE_TYPES.BROKER_LOGGER:
+          throw new KafkaError(
+            'INVALID_REQUEST',
+            'Changing broker log levels is not supported yet',
+          );
+        case RESOURCE_TYPES.CLIENT_METRICS:
+        case RESOURCE_TYPES.GROUP:
+          throw resourceTypeUnsupported(resourceType);
+        default:
+          throw unknownResourceType(resourceType);
+      }
+    });
+    return { ...Apis.IncrementalAlterConfigs.response.create(), responses };
+  },
+});

@@ -1,0 +1,91 @@
+// What the three config APIs (DescribeConfigs, AlterConfigs, IncrementalAlterConfigs) share:
+// resource type names, Kafka's broker-id parsing of a resource name, the refusals for what Samsa
+// does not store yet, and the per-resource loop of both alter APIs (Kafka's ConfigAdminManager:
+// a resource named twice fails every occurrence, results follow the request order).
+import { RESOURCE_TYPES } from '../../config/index.js';
+import { ErrorCodes, KafkaError } from '../../errors/kafka-error.js';
+import type { BrokerServices } from '../broker-services.js';
+import type { RequestContext } from '../handler.js';
+import { NO_ERROR, errorFields, type ErrorFields } from './error-fields.js';
+
+const TYPE_NAMES: ReadonlyMap<number, string> = new Map(
+  Object.entries(RESOURCE_TYPES).map(([name, id]) => [id, name]),
+);
+
+/** The resource type's name (TOPIC, BROKER, ...), or undefined for an id Kafka does not know. */
+export function resourceTypeName(resourceType: number): string | undefined {
+  return resourceType === RESOURCE_TYPES.UNKNOWN ? undefined : TYPE_NAMES.get(resourceType);
+}
+
+/** Kafka parses a broker resource name with Integer.parseInt. */
+export function brokerIdOf(resourceName: string): number {
+  const id = /^[+-]?\d+$/.test(resourceName) ? Number(resourceName) : NaN;
+  if (!Number.isInteger(id) || id > 2147483647 || id < -2147483648) {
+    throw new KafkaError(
+      'INVALID_REQUEST',
+      `Broker id must be an integer, but it is: ${resourceName}`,
+    );
+  }
+  return id;
+}
+
+/** Dynamic broker configs (BROKER resources of the alter APIs) are validated, then refused. */
+export function dynamicBrokerConfigsUnsupported(): KafkaError {
+  return new KafkaError('INVALID_REQUEST', 'Dynamic broker configs are not supported yet');
+}
+
+/** CLIENT_METRICS and GROUP resources: Kafka has them, Samsa does not yet. */
+export function resourceTypeUnsupported(resourceType: number): KafkaError {
+  const name = resourceTypeName(resourceType) ?? String(resourceType);
+  return new KafkaError('INVALID_REQUEST', `${name} config resources are not supported yet`);
+}
+
+/** Kafka's answer to a resource type it does not know, in the alter APIs. */
+export function unknownResourceType(resourceType: number): KafkaError {
+  return new KafkaError('INVALID_REQUEST', `Unknown resource type ${resourceType}`);
+}
+
+interface Resource {
+  resourceType: number;
+  resourceName: string;
+}
+
+export interface ResourceResult extends ErrorFields {
+  resourceType: number;
+  resourceName: string;
+}
+
+/**
+ * Runs `alter` on each resource in request order and collects one result per resource. A
+ * resource (type and name) named more than once fails every occurrence with INVALID_REQUEST and
+ * is not altered, as in Kafka.
+ */
+export async function alterEachResource<R extends Resource>(
+  ctx: RequestContext<BrokerServices>,
+  resources: readonly R[],
+  alter: (resource: R) => Promise<void>,
+): Promise<ResourceResult[]> {
+  const key = (r: Resource): string => `${r.resourceType}:${r.resourceName}`;
+  const counts = new Map<string, number>();
+  for (const r of resources) counts.set(key(r), (counts.get(key(r)) ?? 0) + 1);
+  const results: ResourceResult[] = [];
+  for (const resource of resources) {
+    const { resourceType, resourceName } = resource;
+    let fields: ErrorFields = NO_ERROR;
+    if (counts.get(key(resource))! > 1) {
+      fields = {
+        errorCode: ErrorCodes.INVALID_REQUEST.code,
+        errorMessage: 'Each resource must appear at most once.',
+      };
+    } else {
+      try {
+        await alter(resource);
+      } catch (err) {
+        const label = `${resourceTypeName(resourceType) ?? resourceType} resource "${resourceName}"`;
+        fields = errorFields(ctx, err, label);
+      }
+    }
+    results.push({ resourceType, resourceName, ...fields });
+  }
+  return results;
+}
