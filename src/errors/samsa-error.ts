@@ -27,7 +27,8 @@ export const SamsaErrorCodes = {
     "A broker config value fails its key's type, range or allowed values, or a rule between keys",
   SAMSA_ERR_CONFIG_CONFLICT: 'Two broker config keys that must agree have different values',
   SAMSA_ERR_FRAME_TOO_LARGE: 'A request frame declared a size outside 0..socket.request.max.bytes',
-  SAMSA_ERR_INVALID_REQUEST: 'A request could not be parsed: unknown API key, unsupported version, or a malformed header or body',
+  SAMSA_ERR_INVALID_REQUEST:
+    'A request could not be parsed: unknown API key, unsupported version, or a malformed header or body',
   SAMSA_ERR_LOG_OFFLINE:
     'A partition log failed a file-system operation (write, fsync, truncate) and stopped serving',
   SAMSA_ERR_LOG_CLOSED: 'An operation reached a partition log that is closed or deleted',
