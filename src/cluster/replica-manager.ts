@@ -4,26 +4,27 @@
 // hands each log its LogConfig resolved from the topic's overrides and the broker's defaults.
 // Cluster mode will add followers, the ISR and the high watermark over replicas here.
 import { KafkaError } from '../errors/kafka-error.js';
-import { logConfigFor, type BrokerConfig } from '../config/index.js';
+import { logConfigFor } from '../config/index.js';
 import type { MetadataStore, TopicMetadata } from '../metadata/metadata-store.js';
 import type { LogConfig, LogManager, PartitionLog, UnifiedLog } from '../storage/index.js';
+import type { BrokerConfigView } from './dynamic-broker-config.js';
 import type { LogProvisioner } from './topic-manager.js';
 
 export class ReplicaManager implements LogProvisioner {
   readonly #logs: LogManager;
   readonly #metadata: MetadataStore;
-  readonly #config: BrokerConfig;
+  readonly #config: BrokerConfigView;
   /** Every partition's leader epoch: fixed on a single node, where leadership never moves. */
   readonly leaderEpoch = 0;
 
-  constructor(logs: LogManager, metadata: MetadataStore, config: BrokerConfig) {
+  constructor(logs: LogManager, metadata: MetadataStore, config: BrokerConfigView) {
     this.#logs = logs;
     this.#metadata = metadata;
     this.#config = config;
   }
 
   logConfig(topic: TopicMetadata): LogConfig {
-    return logConfigFor(new Map(Object.entries(topic.configs)), this.#config);
+    return logConfigFor(new Map(Object.entries(topic.configs)), this.#config.current);
   }
 
   /** The log of a partition led here; UNKNOWN_TOPIC_OR_PARTITION when there is none. */
@@ -73,6 +74,11 @@ export class ReplicaManager implements LogProvisioner {
     for (let partition = 0; partition < topic.partitions; partition++) {
       await this.#logs.deleteLog({ topic: topic.name, partition });
     }
+  }
+
+  /** The broker's log.* defaults changed: every topic's LogConfig is resolved again. */
+  brokerConfigChanged(): void {
+    for (const topic of this.#metadata.topics()) this.topicConfigChanged(topic);
   }
 
   topicConfigChanged(topic: TopicMetadata): void {

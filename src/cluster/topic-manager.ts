@@ -12,6 +12,7 @@ import {
   type ConfigEntry,
 } from '../config/index.js';
 import type { MetadataStore, TopicMetadata } from '../metadata/metadata-store.js';
+import type { BrokerConfigView } from './dynamic-broker-config.js';
 import { validateTopicName } from '../metadata/topic-name.js';
 
 /** Creates and removes the logs of a topic's partitions; the storage layer implements it. */
@@ -48,12 +49,16 @@ const CLUSTER_METADATA_TOPIC = '__cluster_metadata';
 export class TopicManager {
   readonly #metadata: MetadataStore;
   readonly #logs: LogProvisioner;
-  readonly #config: BrokerConfig;
+  readonly #configView: BrokerConfigView;
 
-  constructor(metadata: MetadataStore, logs: LogProvisioner, config: BrokerConfig) {
+  constructor(metadata: MetadataStore, logs: LogProvisioner, config: BrokerConfigView) {
     this.#metadata = metadata;
     this.#logs = logs;
-    this.#config = config;
+    this.#configView = config;
+  }
+
+  get #config(): BrokerConfig {
+    return this.#configView.current;
   }
 
   /**

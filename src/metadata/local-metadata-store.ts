@@ -28,6 +28,8 @@ interface Snapshot {
   version: 1;
   clusterId: string;
   topics: TopicMetadata[];
+  /** Dynamic broker configs by BROKER resource name ("" = cluster default); absent before used. */
+  brokerConfigs?: Record<string, Record<string, string>>;
 }
 
 export function newUuid(): string {
@@ -71,11 +73,13 @@ export class LocalMetadataStore implements MetadataStore {
   readonly clusterId: string;
   readonly #dir: string;
   #topics = new Map<string, TopicMetadata>();
+  #brokerConfigs: Record<string, Record<string, string>>;
 
-  private constructor(dir: string, clusterId: string, topics: TopicMetadata[]) {
+  private constructor(dir: string, snapshot: Snapshot) {
     this.#dir = dir;
-    this.clusterId = clusterId;
-    for (const t of topics) this.#topics.set(t.name, t);
+    this.clusterId = snapshot.clusterId;
+    for (const t of snapshot.topics) this.#topics.set(t.name, t);
+    this.#brokerConfigs = snapshot.brokerConfigs ?? {};
   }
 
   /**
@@ -117,7 +121,7 @@ export class LocalMetadataStore implements MetadataStore {
     if (snapshot !== null && snapshot.clusterId !== clusterId) {
       throw new Error(`${path} belongs to cluster ${snapshot.clusterId}, not ${clusterId}`);
     }
-    return new LocalMetadataStore(first, clusterId, snapshot?.topics ?? []);
+    return new LocalMetadataStore(first, snapshot ?? { version: 1, clusterId, topics: [] });
   }
 
   topics(): readonly TopicMetadata[] {
@@ -174,6 +178,15 @@ export class LocalMetadataStore implements MetadataStore {
     return this.#update(name, { configs: { ...configs } });
   }
 
+  brokerConfigs(resource: string): Readonly<Record<string, string>> {
+    return this.#brokerConfigs[resource] ?? {};
+  }
+
+  async setBrokerConfigs(resource: string, configs: Record<string, string>): Promise<void> {
+    this.#brokerConfigs = { ...this.#brokerConfigs, [resource]: { ...configs } };
+    this.#persist();
+  }
+
   #require(name: string): TopicMetadata {
     const topic = this.#topics.get(name);
     if (topic === undefined) {
@@ -197,6 +210,7 @@ export class LocalMetadataStore implements MetadataStore {
       version: 1,
       clusterId: this.clusterId,
       topics: [...this.#topics.values()],
+      brokerConfigs: this.#brokerConfigs,
     };
     writeAtomically(this.#dir, METADATA_FILE, `${JSON.stringify(snapshot, null, 2)}\n`);
   }

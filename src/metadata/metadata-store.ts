@@ -37,4 +37,7 @@ export interface MetadataStore {
   deleteTopic(name: string): Promise<TopicMetadata>;
   setPartitionCount(name: string, partitions: number): Promise<TopicMetadata>;
   setTopicConfigs(name: string, configs: Record<string, string>): Promise<TopicMetadata>;
+  /** Dynamic broker configs of a BROKER resource: "" for the cluster default, else a broker id. */
+  brokerConfigs(resource: string): Readonly<Record<string, string>>;
+  setBrokerConfigs(resource: string, configs: Record<string, string>): Promise<void>;
 }

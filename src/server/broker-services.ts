@@ -1,13 +1,17 @@
 // The domain services request handlers call. Handlers translate wire messages to and from these
 // and hold no rules of their own.
 import type { BrokerConfig } from '../config/index.js';
+import type { DynamicBrokerConfig } from '../cluster/dynamic-broker-config.js';
 import type { ReplicaManager } from '../cluster/replica-manager.js';
 import type { TopicManager } from '../cluster/topic-manager.js';
 import type { BrokerMetadata, MetadataStore } from '../metadata/metadata-store.js';
 import type { ApiVersionsServices } from './handlers/18-api-versions.js';
 
 export interface BrokerServices extends ApiVersionsServices {
+  /** The effective broker config: static layers plus the dynamic ones, as of now. */
   readonly config: BrokerConfig;
+  /** Sets dynamic broker configs (AlterConfigs on BROKER resources). */
+  readonly dynamicConfig: DynamicBrokerConfig;
   readonly metadata: MetadataStore;
   readonly topics: TopicManager;
   /** The partitions led here and their logs. */

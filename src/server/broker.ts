@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
 import type { BrokerConfig, Endpoint } from '../config/index.js';
+import { DynamicBrokerConfig } from '../cluster/dynamic-broker-config.js';
 import { ReplicaManager } from '../cluster/replica-manager.js';
 import { TopicManager } from '../cluster/topic-manager.js';
 import { logConfigFor } from '../config/index.js';
@@ -68,16 +69,17 @@ export class Broker {
   }
 
   async start(): Promise<void> {
-    const config = this.config;
-    const metadata = LocalMetadataStore.open(config.logDirs, config.nodeId);
+    const metadata = LocalMetadataStore.open(this.config.logDirs, this.config.nodeId);
     this.#metadata = metadata;
+    const dynamicConfig = new DynamicBrokerConfig(this.config, metadata);
+    const config = dynamicConfig.current;
     const logs = await LogManager.open({
       logDirs: config.logDirs,
       configFor: (topic) => {
         const meta = metadata.topic(topic);
         return meta === undefined
           ? DEFAULT_LOG_CONFIG
-          : logConfigFor(new Map(Object.entries(meta.configs)), config);
+          : logConfigFor(new Map(Object.entries(meta.configs)), dynamicConfig.current);
       },
       retentionCheckIntervalMs: config.get('log.retention.check.interval.ms'),
       recoveryPointCheckpointIntervalMs: config.get('log.flush.offset.checkpoint.interval.ms'),
@@ -87,7 +89,8 @@ export class Broker {
       logger: { warn: (message) => this.log.warn(message) },
     });
     this.#logs = logs;
-    const replicas = new ReplicaManager(logs, metadata, config);
+    const replicas = new ReplicaManager(logs, metadata, dynamicConfig);
+    dynamicConfig.onChange(() => replicas.brokerConfigChanged());
     await replicas.removeOrphanLogs();
     replicas.ensureLogs();
     // Retention, flush.ms and checkpoints run on one scheduler tick; appends never set timers.
@@ -97,9 +100,12 @@ export class Broker {
     this.#ticker.unref();
     const registry = new HandlerRegistry<BrokerServices>(HANDLERS);
     const services: BrokerServices = {
-      config,
+      get config() {
+        return dynamicConfig.current;
+      },
+      dynamicConfig,
       metadata,
-      topics: new TopicManager(metadata, replicas, config),
+      topics: new TopicManager(metadata, replicas, dynamicConfig),
       replicas,
       leaderEpoch: replicas.leaderEpoch,
       log: this.log,

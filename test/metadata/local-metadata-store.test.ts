@@ -70,3 +70,13 @@ test('topic names follow Kafka rules', () => {
   }
   for (const good of ['a', 'orders-v1', 'Orders_2.x', 'a'.repeat(249)]) validateTopicName(good);
 });
+
+test('dynamic broker configs survive a reopen', async () => {
+  const store = LocalMetadataStore.open([dir], 1);
+  await store.setBrokerConfigs('', { 'log.retention.ms': '1000' });
+  await store.setBrokerConfigs('1', { 'log.cleaner.threads': '2' });
+  const reopened = LocalMetadataStore.open([dir], 1);
+  assert.deepEqual(reopened.brokerConfigs(''), { 'log.retention.ms': '1000' });
+  assert.deepEqual(reopened.brokerConfigs('1'), { 'log.cleaner.threads': '2' });
+  assert.deepEqual(reopened.brokerConfigs('7'), {});
+});

@@ -4,9 +4,9 @@
 // - TOPIC (2): through TopicManager, which validates like Kafka (INVALID_REQUEST for duplicate
 //   keys or null values, INVALID_CONFIG for unknown names or bad values, then
 //   UNKNOWN_TOPIC_OR_PARTITION for an unknown topic); validateOnly checks without storing;
-// - BROKER (4): dynamic broker configs are not stored yet. The change is validated as Kafka does
-//   (this broker's id or "", read-only keys, bad values → INVALID_REQUEST), then refused with
-//   INVALID_REQUEST "Dynamic broker configs are not supported yet", validateOnly or not;
+// - BROKER (4): dynamic broker configs, for this broker's id or the cluster default (""). The
+//   change is validated as Kafka does (another id, read-only keys, bad values → INVALID_REQUEST),
+//   then stored in the metadata and applied at once (validateOnly stores nothing);
 // - BROKER_LOGGER (8) and unknown types: INVALID_REQUEST "Unknown resource type N" (the legacy
 //   API never supported log levels); CLIENT_METRICS (16), GROUP (32): not supported yet.
 import { RESOURCE_TYPES, alterBrokerConfigs } from '../../config/index.js';
@@ -19,7 +19,6 @@ import { defineHandler, type RequestContext } from '../handler.js';
 import type { BrokerServices } from '../broker-services.js';
 import {
   alterEachResource,
-  dynamicBrokerConfigsUnsupported,
   resourceTypeUnsupported,
   unknownResourceType,
 } from './config-resources.js';
@@ -38,9 +37,11 @@ export const alterConfigsHandler = defineHandler({
       switch (resourceType) {
         case RESOURCE_TYPES.TOPIC:
           return topics.alterConfigs(resourceName, configs, request.validateOnly);
-        case RESOURCE_TYPES.BROKER:
-          alterBrokerConfigs(config, resourceName, configs);
-          throw dynamicBrokerConfigsUnsupported();
+        case RESOURCE_TYPES.BROKER: {
+          const next = alterBrokerConfigs(config, resourceName, configs);
+          if (!request.validateOnly) await ctx.services.dynamicConfig.set(resourceName, next);
+          return;
+        }
         case RESOURCE_TYPES.CLIENT_METRICS:
         case RESOURCE_TYPES.GROUP:
           throw resourceTypeUnsupported(resourceType);

@@ -5,9 +5,9 @@
 //   duplicate keys or a null value outside DELETE; INVALID_CONFIG for unknown names, bad values
 //   or APPEND/SUBTRACT on a non-list key; then UNKNOWN_TOPIC_OR_PARTITION for an unknown topic.
 //   All operations on one resource apply together or not at all; validateOnly stores nothing;
-// - BROKER (4): dynamic broker configs are not stored yet. The change is validated as Kafka does
-//   (this broker's id or "", read-only keys, bad values → INVALID_REQUEST), then refused with
-//   INVALID_REQUEST "Dynamic broker configs are not supported yet", validateOnly or not;
+// - BROKER (4): dynamic broker configs, for this broker's id or the cluster default (""). The
+//   change is validated as Kafka does (another id, read-only keys, bad values → INVALID_REQUEST),
+//   then stored in the metadata and applied at once (validateOnly stores nothing);
 // - BROKER_LOGGER (8): Samsa has no log4j loggers to change: INVALID_REQUEST, not supported yet;
 // - CLIENT_METRICS (16), GROUP (32): not supported yet; unknown types: INVALID_REQUEST "Unknown
 //   resource type N".
@@ -22,7 +22,6 @@ import { defineHandler, type RequestContext } from '../handler.js';
 import type { BrokerServices } from '../broker-services.js';
 import {
   alterEachResource,
-  dynamicBrokerConfigsUnsupported,
   resourceTypeUnsupported,
   unknownResourceType,
 } from './config-resources.js';
@@ -41,9 +40,11 @@ export const incrementalAlterConfigsHandler = defineHandler({
       switch (resourceType) {
         case RESOURCE_TYPES.TOPIC:
           return topics.incrementalAlterConfigs(resourceName, configs, request.validateOnly);
-        case RESOURCE_TYPES.BROKER:
-          incrementalAlterBrokerConfigs(config, resourceName, configs);
-          throw dynamicBrokerConfigsUnsupported();
+        case RESOURCE_TYPES.BROKER: {
+          const next = incrementalAlterBrokerConfigs(config, resourceName, configs);
+          if (!request.validateOnly) await ctx.services.dynamicConfig.set(resourceName, next);
+          return;
+        }
         case RESOURCE_TYPES.BROKER_LOGGER:
           throw new KafkaError(
             'INVALID_REQUEST',

@@ -1,6 +1,6 @@
 // What the three config APIs (DescribeConfigs, AlterConfigs, IncrementalAlterConfigs) share:
 // resource type names, Kafka's broker-id parsing of a resource name, the refusals for what Samsa
-// does not store yet, and the per-resource loop of both alter APIs (Kafka's ConfigAdminManager:
+// does not support yet, and the per-resource loop of both alter APIs (Kafka's ConfigAdminManager:
 // a resource named twice fails every occurrence, results follow the request order).
 import { RESOURCE_TYPES } from '../../config/index.js';
 import { ErrorCodes, KafkaError } from '../../errors/kafka-error.js';
@@ -27,11 +27,6 @@ export function brokerIdOf(resourceName: string): number {
     );
   }
   return id;
-}
-
-/** Dynamic broker configs (BROKER resources of the alter APIs) are validated, then refused. */
-export function dynamicBrokerConfigsUnsupported(): KafkaError {
-  return new KafkaError('INVALID_REQUEST', 'Dynamic broker configs are not supported yet');
 }
 
 /** CLIENT_METRICS and GROUP resources: Kafka has them, Samsa does not yet. */

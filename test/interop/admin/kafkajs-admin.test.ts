@@ -143,7 +143,7 @@ test('KafkaJS describes topic and broker configs with Kafka values and sources',
   });
 });
 
-test('KafkaJS alters topic configs (AlterConfigs v1); broker configs are refused', async () => {
+test('KafkaJS alters topic and broker configs (AlterConfigs v1)', async () => {
   await withAdmin(async (admin, broker) => {
     await admin.createTopics({ topics: [{ topic: 'tuned' }] });
     await admin.alterConfigs({
@@ -179,18 +179,28 @@ test('KafkaJS alters topic configs (AlterConfigs v1); broker configs are refused
       }),
       ['INVALID_CONFIG'],
     );
-    await rejectsWith(
-      admin.alterConfigs({
-        resources: [
-          {
-            type: ConfigResourceTypes.BROKER,
-            name: String(broker.broker.config.nodeId),
-            configEntries: [{ name: 'log.cleaner.threads', value: '2' }],
-          },
-        ],
-        validateOnly: false,
-      }),
-      ['INVALID_REQUEST'],
+    // Dynamic broker configs are stored and described with their dynamic source.
+    const nodeId = String(broker.broker.config.nodeId);
+    await admin.alterConfigs({
+      resources: [
+        {
+          type: ConfigResourceTypes.BROKER,
+          name: nodeId,
+          configEntries: [{ name: 'log.cleaner.threads', value: '2' }],
+        },
+      ],
+      validateOnly: false,
+    });
+    const { resources: brokerResources } = await admin.describeConfigs({
+      resources: [
+        { type: ConfigResourceTypes.BROKER, name: nodeId, configNames: ['log.cleaner.threads'] },
+      ],
+      includeSynonyms: false,
+    });
+    const entry = brokerResources[0]?.configEntries[0];
+    assert.deepEqual(
+      [entry?.configName, entry?.configValue, entry?.configSource],
+      ['log.cleaner.threads', '2', 2],
     );
   });
 });

@@ -222,23 +222,36 @@ test('@platformatic/kafka alters topic configs: AlterConfigs v2 and IncrementalA
       }),
       ['UNKNOWN_TOPIC_OR_PARTITION'],
     );
-    await rejectsWith(
-      admin.incrementalAlterConfigs({
-        resources: [
-          {
-            resourceType: ConfigResourceTypes.BROKER,
-            resourceName: String(broker.broker.config.nodeId),
-            configs: [
-              {
-                name: 'log.cleaner.threads',
-                configOperation: IncrementalAlterConfigOperationTypes.SET,
-                value: '2',
-              },
-            ],
-          },
-        ],
-      }),
-      ['INVALID_REQUEST'],
+    // Dynamic broker configs are stored and described with their dynamic source.
+    const nodeId = String(broker.broker.config.nodeId);
+    await admin.incrementalAlterConfigs({
+      resources: [
+        {
+          resourceType: ConfigResourceTypes.BROKER,
+          resourceName: nodeId,
+          configs: [
+            {
+              name: 'log.cleaner.threads',
+              configOperation: IncrementalAlterConfigOperationTypes.SET,
+              value: '2',
+            },
+          ],
+        },
+      ],
+    });
+    const [described] = await admin.describeConfigs({
+      resources: [
+        {
+          resourceType: ConfigResourceTypes.BROKER,
+          resourceName: nodeId,
+          configurationKeys: ['log.cleaner.threads'],
+        },
+      ],
+    });
+    const entry = described!.configs[0];
+    assert.deepEqual(
+      [entry?.name, entry?.value, entry?.configSource],
+      ['log.cleaner.threads', '2', ConfigSources.DYNAMIC_BROKER_CONFIG],
     );
   });
 });

@@ -144,7 +144,7 @@ out['configs'] = described(admin.describe_configs([
   });
 });
 
-test('confluent-kafka (Python) alters topic configs; bad values and broker configs are refused', async () => {
+test('confluent-kafka (Python) alters topic and broker configs; bad values are refused', async () => {
   await withBroker(async (broker) => {
     const nodeId = String(broker.broker.config.nodeId);
     const out = await python(
@@ -171,7 +171,7 @@ out['errors'] = wait(admin.alter_configs([
     assert.deepEqual(out.errors, {
       tuned: 'INVALID_CONFIG',
       absent: 'UNKNOWN_TOPIC_OR_PART',
-      [nodeId]: 'INVALID_REQUEST',
+      [nodeId]: 'OK',
     });
   });
 });

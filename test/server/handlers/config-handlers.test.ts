@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ErrorCodes } from '../../../src/errors/kafka-error.js';
 import { Apis } from '../../../src/protocol/generated/index.js';
-import type { WireClient } from './wire-client.js';
+import { startBroker, type TestBroker } from '../../support/broker.js';
+import { WireClient } from './wire-client.js';
 import { newTopic, withBroker } from './support.js';
 
 const code = ErrorCodes;
@@ -211,7 +212,7 @@ test('AlterConfigs errors: same resource twice, unknown topic, bad config, broke
         ['missing', code.UNKNOWN_TOPIC_OR_PARTITION.code, res.responses[1]?.errorMessage],
         ['t', code.INVALID_REQUEST.code, once],
         ['other', code.INVALID_CONFIG.code, res.responses[3]?.errorMessage],
-        [nodeId, code.INVALID_REQUEST.code, 'Dynamic broker configs are not supported yet'],
+        [nodeId, 0, null],
         ['7', code.INVALID_REQUEST.code, res.responses[5]?.errorMessage],
         ['', code.INVALID_REQUEST.code, res.responses[6]?.errorMessage],
         [nodeId, code.INVALID_REQUEST.code, 'Unknown resource type 8'],
@@ -329,16 +330,16 @@ test('IncrementalAlterConfigs v0-1: SET, DELETE, APPEND, SUBTRACT on a topic; er
   });
 });
 
-test('IncrementalAlterConfigs on a broker: validated as Kafka does, then refused (not stored yet)', async () => {
+test('IncrementalAlterConfigs on a broker: validated as Kafka does, stored, applied and described', async () => {
   await withBroker(async (client, broker) => {
     const nodeId = String(broker.broker.config.nodeId);
-    for (const validateOnly of [true, false]) {
-      const res = await client.send(Apis.IncrementalAlterConfigs, 1, {
+    const alter = (validateOnly: boolean, value: string) =>
+      client.send(Apis.IncrementalAlterConfigs, 1, {
         resources: [
           {
             resourceType: BROKER,
             resourceName: nodeId,
-            configs: [{ name: 'log.cleaner.threads', configOperation: 0, value: '2' }],
+            configs: [{ name: 'log.cleaner.threads', configOperation: 0, value }],
           },
           {
             resourceType: BROKER,
@@ -348,17 +349,84 @@ test('IncrementalAlterConfigs on a broker: validated as Kafka does, then refused
         ],
         validateOnly,
       });
-      assert.deepEqual(
-        res.responses.map((r) => r.errorCode),
-        [code.INVALID_REQUEST.code, code.INVALID_REQUEST.code],
-      );
-      assert.equal(res.responses[0]?.errorMessage, 'Dynamic broker configs are not supported yet');
-      assert.match(
-        res.responses[1]!.errorMessage!,
-        /Invalid value many for configuration log\.cleaner\.threads/,
-      );
-    }
+    const describe = async () => {
+      const res = await client.send(Apis.DescribeConfigs, 4, {
+        resources: [
+          {
+            resourceType: BROKER,
+            resourceName: nodeId,
+            configurationKeys: ['log.cleaner.threads'],
+          },
+        ],
+        includeSynonyms: true,
+        includeDocumentation: false,
+      });
+      return res.results[0]!.configs[0]!;
+    };
+    const dryRun = await alter(true, '2');
+    assert.deepEqual(
+      dryRun.responses.map((r) => r.errorCode),
+      [0, code.INVALID_REQUEST.code],
+    );
+    assert.match(
+      dryRun.responses[1]!.errorMessage!,
+      /Invalid value many for configuration log\.cleaner\.threads/,
+    );
+    assert.equal((await describe()).configSource, 5, 'validateOnly stores nothing');
+
+    const applied = await alter(false, '3');
+    assert.equal(applied.responses[0]?.errorCode, 0);
+    const entry = await describe();
+    assert.equal(entry.value, '3');
+    assert.equal(entry.configSource, 2, 'DYNAMIC_BROKER_CONFIG');
+    assert.deepEqual(
+      entry.synonyms.map((s) => [s.name, s.value, s.source]),
+      [
+        ['log.cleaner.threads', '3', 2],
+        ['log.cleaner.threads', '1', 5],
+      ],
+    );
   });
+});
+
+test('a cluster-wide dynamic log default reaches existing topics and survives a restart', async () => {
+  const first = await startBroker();
+  let second: TestBroker | undefined;
+  try {
+    const client = await WireClient.connect(first.port);
+    try {
+      await client.send(Apis.CreateTopics, 4, { topics: [newTopic('dyn')] });
+      const res = await client.send(Apis.IncrementalAlterConfigs, 1, {
+        resources: [
+          {
+            resourceType: BROKER,
+            resourceName: '',
+            configs: [{ name: 'log.retention.ms', configOperation: 0, value: '3600000' }],
+          },
+        ],
+        validateOnly: false,
+      });
+      assert.equal(res.responses[0]?.errorCode, 0);
+      assert.equal(
+        (await describeTopic(client, 1, 'dyn', ['retention.ms'])).configs[0]?.value,
+        '3600000',
+      );
+    } finally {
+      client.close();
+    }
+    await first.stop({ keepData: true });
+    second = await startBroker({ dataDir: first.dataDir });
+    const again = await WireClient.connect(second.port);
+    try {
+      const entry = (await describeTopic(again, 1, 'dyn', ['retention.ms'])).configs[0]!;
+      assert.equal(entry.value, '3600000');
+      assert.equal(entry.configSource, 3, 'DYNAMIC_DEFAULT_BROKER_CONFIG');
+    } finally {
+      again.close();
+    }
+  } finally {
+    await (second ?? first).stop();
+  }
 });
 
 test('DescribeCluster v0-1: cluster id, controller, this broker, authorized operations when asked', async () => {
