@@ -62,6 +62,15 @@ export async function serverCommand(args: readonly string[]): Promise<number> {
     pino.destination(2),
   );
   const broker = new Broker({ config, logger });
+  // Signal handlers go in before the banner: a supervisor may signal as soon as it reads it.
+  const stopped = new Promise<void>((done) => {
+    const stop = (signal: string): void => {
+      logger.info({ signal }, 'shutting down');
+      done();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
   await broker.start();
   const listeners = broker.listeners
     .map((l) => `${l.name}://${l.host || '0.0.0.0'}:${l.boundPort}`)
@@ -70,14 +79,7 @@ export async function serverCommand(args: readonly string[]): Promise<number> {
   console.log(
     `Samsa broker ${config.nodeId} started: cluster ${broker.clusterId}, listeners ${listeners}, data ${dirs}`,
   );
-  await new Promise<void>((done) => {
-    const stop = (signal: string): void => {
-      logger.info({ signal }, 'shutting down');
-      done();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  await stopped;
   await broker.stop();
   console.log('Samsa broker stopped');
   return 0;

@@ -114,7 +114,10 @@ function populateIdSynonyms(values: Map<string, string>, origins: Map<string, Co
 export function buildBrokerConfig(entries: readonly StaticConfigEntry[]): BrokerConfig {
   const values = new Map<string, string>();
   const origins = new Map<string, ConfigOrigin>();
-  for (const { key, value, origin } of entries) {
+  // A later entry (an --override) replaces an earlier one before anything is validated, as
+  // kafka-server-start.sh does: a bad value in the file that an override replaces is fine.
+  const last = new Map(entries.map((e) => [e.key, e]));
+  for (const { key, value, origin } of last.values()) {
     const definition = staticKeyDefinition(key, origin);
     try {
       parseConfigValue(key, definition, value);

@@ -354,3 +354,16 @@ test('dynamic layers take precedence over static, per-broker over cluster defaul
     ],
   );
 });
+
+test('a bad value in the file that an --override replaces is never validated, as in Kafka', () => {
+  const file = propertiesFile(
+    'num.partitions=oops\nlog.retention.hours=soon\nlog.retention.hours=24\n',
+  );
+  const config = loadBrokerConfig({ file, overrides: ['num.partitions=3'] });
+  assert.equal(config.get('num.partitions'), 3);
+  assert.equal(config.get('log.retention.hours'), 24);
+  assert.throws(
+    () => loadBrokerConfig({ file }),
+    /Invalid value oops for configuration num\.partitions/,
+  );
+});
