@@ -1,4 +1,7 @@
-// Produce (key 0), v3-11. v0-2 carry the old v0/v1 message formats, which Kafka 4.0 dropped too.
+// Produce (key 0), v0-11 advertised, v3-11 served. v0-2 carry the old v0/v1 message formats,
+// which Kafka 4.0 dropped too; like Kafka 4.0 (KAFKA-18659) Samsa still advertises them, because
+// librdkafka before 2.8 enables gzip, snappy and lz4 only when the broker lists Produce v0, and
+// answers a v0-2 request with UNSUPPORTED_VERSION for every partition instead of serving it.
 // Each partition's batches go to its log, which validates them (CRC, size against
 // max.message.bytes, keys on compacted topics, timestamps) and assigns offsets; per-partition
 // errors, with per-record detail (v8+) where Kafka gives it. acks must be -1, 0 or 1
@@ -67,14 +70,30 @@ async function producePartition(
   return response;
 }
 
+/** The first version whose records are magic-2 batches. */
+const FIRST_SERVED_VERSION = 3;
+
+function refuseOldFormat(request: ProduceRequest): ProduceResponse | null {
+  if (request.acks === 0) return null;
+  const errorCode = new KafkaError('UNSUPPORTED_VERSION').errorCode;
+  return {
+    ...Apis.Produce.response.create(),
+    responses: request.topicData.map((t) => ({
+      name: t.name,
+      partitionResponses: t.partitionData.map((p) => ({ ...partitionResponse(p.index), errorCode })),
+    })),
+  };
+}
+
 export const produceHandler = defineHandler({
   api: Apis.Produce,
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 11,
   async handle(
     ctx: RequestContext<BrokerServices>,
     request: ProduceRequest,
   ): Promise<ProduceResponse | null> {
+    if (ctx.apiVersion < FIRST_SERVED_VERSION) return refuseOldFormat(request);
     const validAcks = request.acks === -1 || request.acks === 0 || request.acks === 1;
     const responses = await Promise.all(
       request.topicData.map(async (topic) => ({
