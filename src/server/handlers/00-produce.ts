@@ -80,7 +80,10 @@ function refuseOldFormat(request: ProduceRequest): ProduceResponse | null {
     ...Apis.Produce.response.create(),
     responses: request.topicData.map((t) => ({
       name: t.name,
-      partitionResponses: t.partitionData.map((p) => ({ ...partitionResponse(p.index), errorCode })),
+      partitionResponses: t.partitionData.map((p) => ({
+        ...partitionResponse(p.index),
+        errorCode,
+      })),
     })),
   };
 }
