@@ -34,6 +34,7 @@ const INTERNAL_TO_KAFKA: Partial<Record<SamsaError['code'], KafkaErrorName>> = {
   SAMSA_ERR_INDEX_CORRUPT: 'KAFKA_STORAGE_ERROR',
   SAMSA_ERR_CHECKPOINT_CORRUPT: 'KAFKA_STORAGE_ERROR',
   SAMSA_ERR_LOG_DIR_INVALID: 'KAFKA_STORAGE_ERROR',
+  SAMSA_ERR_PRODUCER_SNAPSHOT_CORRUPT: 'KAFKA_STORAGE_ERROR',
 };
 
 /** The Kafka error code for any thrown value; unexpected errors become UNKNOWN_SERVER_ERROR (-1). */

@@ -37,6 +37,9 @@ export const SamsaErrorCodes = {
     'A checkpoint file (recovery point, log start offset, leader epochs) is malformed',
   SAMSA_ERR_LOG_DIR_INVALID:
     'A log directory cannot be used: not a directory, or a partition present in two log dirs',
+  SAMSA_ERR_PRODUCER_SNAPSHOT_CORRUPT: 'A producer state snapshot failed its format or CRC check',
+  SAMSA_ERR_PRODUCER_ID_EXHAUSTED:
+    'No producer id is left to allocate (the int64 range is used up)',
 } as const;
 
 export type SamsaErrorCode = keyof typeof SamsaErrorCodes;

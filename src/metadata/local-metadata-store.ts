@@ -2,6 +2,8 @@
 // rewritten whole on every change: write a temp file, fsync it, rename it over the old one, fsync
 // the directory. A crash leaves either the old or the new file, never a mix. Changes are rare
 // (topic create/delete/alter), so rewriting the whole file is cheap and keeps recovery trivial.
+// It also holds where the next block of producer ids starts; a block (1000 ids) is reserved and
+// written before any id in it is handed out, so ids stay unique across restarts.
 //
 // Each log dir also gets Kafka's `meta.properties` (version, cluster.id, node.id), so a data dir
 // is recognisably a Samsa/Kafka one and is never silently shared between two clusters.
@@ -18,6 +20,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { KafkaError } from '../errors/kafka-error.js';
+import { SamsaError } from '../errors/samsa-error.js';
 import type { MetadataStore, NewTopic, TopicMetadata } from './metadata-store.js';
 import { collisionKey, validateTopicName } from './topic-name.js';
 
@@ -30,6 +33,8 @@ interface Snapshot {
   topics: TopicMetadata[];
   /** Dynamic broker configs by BROKER resource name ("" = cluster default); absent before used. */
   brokerConfigs?: Record<string, Record<string, string>>;
+  /** The first producer id of the next block to reserve (decimal text); absent before any. */
+  nextProducerIdBlock?: string;
 }
 
 export function newUuid(): string {
@@ -74,12 +79,14 @@ export class LocalMetadataStore implements MetadataStore {
   readonly #dir: string;
   #topics = new Map<string, TopicMetadata>();
   #brokerConfigs: Record<string, Record<string, string>>;
+  #nextProducerIdBlock: bigint;
 
   private constructor(dir: string, snapshot: Snapshot) {
     this.#dir = dir;
     this.clusterId = snapshot.clusterId;
     for (const t of snapshot.topics) this.#topics.set(t.name, t);
     this.#brokerConfigs = snapshot.brokerConfigs ?? {};
+    this.#nextProducerIdBlock = BigInt(snapshot.nextProducerIdBlock ?? '0');
   }
 
   /**
@@ -187,6 +194,24 @@ export class LocalMetadataStore implements MetadataStore {
     this.#persist();
   }
 
+  async allocateProducerIdBlock(size: number): Promise<bigint> {
+    const first = this.#nextProducerIdBlock;
+    if (first > 0x7fffffffffffffffn - BigInt(size)) {
+      throw new SamsaError(
+        'SAMSA_ERR_PRODUCER_ID_EXHAUSTED',
+        `Cannot reserve ${size} producer ids from ${first}: the int64 range is exhausted`,
+      );
+    }
+    this.#nextProducerIdBlock = first + BigInt(size);
+    try {
+      this.#persist();
+    } catch (err) {
+      this.#nextProducerIdBlock = first;
+      throw err;
+    }
+    return first;
+  }
+
   #require(name: string): TopicMetadata {
     const topic = this.#topics.get(name);
     if (topic === undefined) {
@@ -211,6 +236,7 @@ export class LocalMetadataStore implements MetadataStore {
       clusterId: this.clusterId,
       topics: [...this.#topics.values()],
       brokerConfigs: this.#brokerConfigs,
+      nextProducerIdBlock: this.#nextProducerIdBlock.toString(),
     };
     writeAtomically(this.#dir, METADATA_FILE, `${JSON.stringify(snapshot, null, 2)}\n`);
   }

@@ -37,6 +37,13 @@ export interface MetadataStore {
   deleteTopic(name: string): Promise<TopicMetadata>;
   setPartitionCount(name: string, partitions: number): Promise<TopicMetadata>;
   setTopicConfigs(name: string, configs: Record<string, string>): Promise<TopicMetadata>;
+  /**
+   * Reserves the next `size` producer ids and returns the first. The reservation is durable
+   * before it returns, so an id is never handed out twice, across restarts (Kafka's controller
+   * hands brokers blocks the same way, AllocateProducerIds). Ids not used before a restart are
+   * skipped, as in Kafka.
+   */
+  allocateProducerIdBlock(size: number): Promise<bigint>;
   /** Dynamic broker configs of a BROKER resource: "" for the cluster default, else a broker id. */
   brokerConfigs(resource: string): Readonly<Record<string, string>>;
   setBrokerConfigs(resource: string, configs: Record<string, string>): Promise<void>;

@@ -2,6 +2,7 @@
 // and hold no rules of their own.
 import type { BrokerConfig } from '../config/index.js';
 import type { DynamicBrokerConfig } from '../cluster/dynamic-broker-config.js';
+import type { ProducerIdManager } from '../cluster/producer-id-manager.js';
 import type { ReplicaManager } from '../cluster/replica-manager.js';
 import type { TopicManager } from '../cluster/topic-manager.js';
 import type { BrokerMetadata, MetadataStore } from '../metadata/metadata-store.js';
@@ -16,6 +17,8 @@ export interface BrokerServices extends ApiVersionsServices {
   readonly topics: TopicManager;
   /** The partitions led here and their logs. */
   readonly replicas: ReplicaManager;
+  /** Producer ids for InitProducerId. */
+  readonly producerIds: Pick<ProducerIdManager, 'generateProducerId'>;
   /** The brokers clients should connect to (this one, at its advertised address). */
   brokers(): readonly BrokerMetadata[];
   /** Leader epoch of every partition: constant on a single node until leadership can move. */

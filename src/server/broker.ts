@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
 import type { BrokerConfig, Endpoint } from '../config/index.js';
 import { DynamicBrokerConfig } from '../cluster/dynamic-broker-config.js';
+import { ProducerIdManager } from '../cluster/producer-id-manager.js';
 import { ReplicaManager } from '../cluster/replica-manager.js';
 import { TopicManager } from '../cluster/topic-manager.js';
 import { logConfigFor } from '../config/index.js';
@@ -86,11 +87,19 @@ export class Broker {
       logStartOffsetCheckpointIntervalMs: config.get(
         'log.flush.start.offset.checkpoint.interval.ms',
       ),
+      producerIdExpirationMs: config.get('producer.id.expiration.ms'),
+      logCleanerEnable: config.get('log.cleaner.enable'),
+      logCleanerBackoffMs: config.get('log.cleaner.backoff.ms'),
+      logCleanerDedupeBufferBytes: config.get('log.cleaner.dedupe.buffer.size'),
+      logCleanerIoBufferBytes: config.get('log.cleaner.io.buffer.size'),
       logger: { warn: (message) => this.log.warn(message) },
     });
     this.#logs = logs;
     const replicas = new ReplicaManager(logs, metadata, dynamicConfig);
     dynamicConfig.onChange(() => replicas.brokerConfigChanged());
+    dynamicConfig.onChange((c) =>
+      logs.setProducerIdExpirationMs(c.get('producer.id.expiration.ms')),
+    );
     await replicas.removeOrphanLogs();
     replicas.ensureLogs();
     // Retention, flush.ms and checkpoints run on one scheduler tick; appends never set timers.
@@ -107,6 +116,7 @@ export class Broker {
       metadata,
       topics: new TopicManager(metadata, replicas, dynamicConfig),
       replicas,
+      producerIds: new ProducerIdManager(metadata),
       leaderEpoch: replicas.leaderEpoch,
       log: this.log,
       advertisedApis: () => registry.advertised(),

@@ -5,6 +5,7 @@
 //     00000000000000000000.index                   offset index (see offset-index.ts)
 //     00000000000000000000.timeindex               time index (see time-index.ts)
 //     leader-epoch-checkpoint                      see leader-epoch-cache.ts
+//     00000000000000000000.snapshot                producer state at that offset (producer-snapshot-file.ts)
 //   <log.dir>/recovery-point-offset-checkpoint     see checkpoint-file.ts
 //   <log.dir>/log-start-offset-checkpoint
 //   <log.dir>/.kafka_cleanshutdown                 present only between a clean stop and startup
@@ -23,6 +24,7 @@ export const DELETED_FILE_SUFFIX = '.deleted';
 export const CLEANED_FILE_SUFFIX = '.cleaned';
 export const SWAP_FILE_SUFFIX = '.swap';
 export const TMP_FILE_SUFFIX = '.tmp';
+export const PRODUCER_SNAPSHOT_FILE_SUFFIX = '.snapshot';
 
 export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT_FILE = 'log-start-offset-checkpoint';
@@ -56,6 +58,14 @@ export function parseSegmentFileName(name: string): { baseOffset: bigint; suffix
   const m = SEGMENT_FILE.exec(name);
   if (m === null) return null;
   return { baseOffset: BigInt(m[1]!), suffix: m[2]! };
+}
+
+const SNAPSHOT_FILE = /^(\d{20})\.snapshot$/;
+
+/** The offset of a `<offset>.snapshot` producer state file, or null for any other name. */
+export function parseProducerSnapshotFileName(name: string): bigint | null {
+  const m = SNAPSHOT_FILE.exec(name);
+  return m === null ? null : BigInt(m[1]!);
 }
 
 const LEGAL_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;

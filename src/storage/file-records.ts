@@ -10,11 +10,15 @@ import {
   BATCH_LENGTH_OFFSET,
   CURRENT_MAGIC,
   LAST_OFFSET_DELTA_OFFSET,
+  ATTRIBUTES_OFFSET,
+  BASE_SEQUENCE_OFFSET,
   LOG_OVERHEAD,
   MAGIC_OFFSET,
   MAX_TIMESTAMP_OFFSET,
   MIN_BATCH_LENGTH,
   PARTITION_LEADER_EPOCH_OFFSET,
+  PRODUCER_EPOCH_OFFSET,
+  PRODUCER_ID_OFFSET,
   RECORDS_OFFSET,
 } from '../protocol/records/index.js';
 import { RefCountedFd, readFully, readFullySync, writeFully } from './ref-counted-fd.js';
@@ -34,6 +38,11 @@ export interface BatchHeader {
 export interface FileBatch extends BatchHeader {
   /** The whole batch (a view into a read window), when the scan asked for bodies. */
   readonly body: Buffer | null;
+  /** Producer fields of the header (producer state is rebuilt from these, no body needed). */
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+  readonly attributes: number;
 }
 
 /** Why a scan stopped: the end, a batch cut short, or bytes that are not a batch. */
@@ -207,13 +216,17 @@ export class FileBatchIterator {
     }
     const header = readBatchHeader(head, 0, position);
     if (header.size > remaining) return this.#halt('torn');
+    const producerId = head.readBigInt64BE(PRODUCER_ID_OFFSET);
+    const producerEpoch = head.readInt16BE(PRODUCER_EPOCH_OFFSET);
+    const baseSequence = head.readInt32BE(BASE_SEQUENCE_OFFSET);
+    const attributes = head.readInt16BE(ATTRIBUTES_OFFSET);
     let body: Buffer | null = null;
     if (this.#withBody) {
       body = this.#view(position, header.size);
       if (body.length < header.size) return this.#halt('torn');
     }
     this.#position = position + header.size;
-    return { ...header, body };
+    return { ...header, body, producerId, producerEpoch, baseSequence, attributes };
   }
 
   #halt(reason: ScanStop): null {

@@ -28,6 +28,13 @@ export {
   type TopicCompressionType,
 } from './log-config.js';
 export { loadLog, type StorageLogger } from './log-loader.js';
+export {
+  CLEANER_OFFSET_CHECKPOINT_FILE,
+  LogCleaner,
+  type CleanerLogEntry,
+  type CleaningResult,
+  type LogCleanerOptions,
+} from './log-cleaner.js';
 export { LogManager, type LogManagerOptions } from './log-manager.js';
 export { LogSegment } from './log-segment.js';
 export { validateAndAssignOffsets, type ValidationResult } from './log-validator.js';
@@ -44,6 +51,16 @@ export {
   type ReadResult,
   type TimestampAndOffset,
 } from './partition-log.js';
+export { ProducerAppendInfo, type ProducerBatch } from './producer-append-info.js';
+export {
+  NUM_BATCHES_TO_RETAIN,
+  ProducerStateEntry,
+  type BatchMetadata,
+} from './producer-state-entry.js';
+export {
+  DEFAULT_PRODUCER_ID_EXPIRATION_MS,
+  ProducerStateManager,
+} from './producer-state-manager.js';
 export { RecordValidationError, type RecordError } from './storage-errors.js';
 export { NODE_STORAGE_FS, type FileStat, type StorageFs } from './storage-fs.js';
 export { TailCache } from './tail-cache.js';

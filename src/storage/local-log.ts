@@ -4,12 +4,29 @@
 // Invariants: segments are sorted by base offset and never empty as a list; the last one is the
 // active segment (the only one written to); each segment's offsets are below the next one's base
 // offset; the recovery point (everything below it is fsynced) never passes the log end offset.
+// Offsets are gap-free except inside segments the log cleaner rewrote (replaceSegments), and such
+// a segment never becomes the active one again (truncation into it rolls a new one), so recovery
+// may distrust an offset gap before the last batch of the last segment (LogSegment.recover).
+//
+// The list itself is replaced, never edited in place, when segments go away (retention,
+// truncation, a cleaner's swap), so a read that captured it can tell that it changed.
+import { isSamsaError } from '../errors/samsa-error.js';
 import type { Clock } from './clock.js';
 import type { TopicPartition } from './file-names.js';
 import type { LogConfig } from './log-config.js';
 import { countDeletable, type RetentionBounds, type RetentionPredicate } from './log-retention.js';
 import { LogSegment, type AppendedBatch } from './log-segment.js';
+import { CLEANED_FILE_SUFFIX, DELETED_FILE_SUFFIX, SWAP_FILE_SUFFIX } from './file-names.js';
+import { fsyncDirSync } from './segment-swap.js';
 import type { StorageFs } from './storage-fs.js';
+
+/** A failure after a swap's commit point: the files and the segment list may disagree. */
+export class SwapIncompleteError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = 'SwapIncompleteError';
+  }
+}
 
 const EMPTY = Buffer.alloc(0);
 
@@ -158,19 +175,29 @@ export class LocalLog {
     return found;
   }
 
-  /** Whole batches from the segment holding `fetchOffset` (see LogSegment.read). */
+  /**
+   * Whole batches from the segment holding `fetchOffset` (see LogSegment.read). A segment that a
+   * cleaner's swap or retention closed under the read is read again from the new list.
+   */
   async read(
     fetchOffset: bigint,
     maxBytes: number,
     maxOffset: bigint,
     minOneBatch: boolean,
   ): Promise<Buffer> {
-    const segments = this.#segments;
-    for (let i = Math.max(0, this.floorIndex(fetchOffset)); i < segments.length; i++) {
-      const data = await segments[i]!.read(fetchOffset, maxBytes, maxOffset, minOneBatch);
-      if (data !== null) return data;
+    for (let attempt = 0; ; attempt++) {
+      const segments = this.#segments;
+      try {
+        for (let i = Math.max(0, this.floorIndex(fetchOffset)); i < segments.length; i++) {
+          const data = await segments[i]!.read(fetchOffset, maxBytes, maxOffset, minOneBatch);
+          if (data !== null) return data;
+        }
+        return EMPTY;
+      } catch (err) {
+        const replaced = segments !== this.#segments;
+        if (!replaced || attempt >= 3 || !isSamsaError(err, 'SAMSA_ERR_LOG_CLOSED')) throw err;
+      }
     }
-    return EMPTY;
   }
 
   /**
@@ -184,12 +211,15 @@ export class LocalLog {
       return true;
     }
     const keep = this.floorIndex(offset) + 1;
+    const closedSegment = keep < this.#segments.length;
     this.#removeSegments(this.#segments.slice(keep));
     this.#segments = this.#segments.slice(0, keep);
     const active = this.activeSegment;
     active.truncateTo(offset, this.#clock.now());
     active.offsetIndex.loadIntoMemory();
     active.timeIndex.loadIntoMemory();
+    // A closed segment may be a cleaned one, with offset gaps: it stays closed.
+    if (closedSegment) this.roll();
     if (this.#recoveryPoint > this.logEndOffset) this.#recoveryPoint = this.logEndOffset;
     return true;
   }
@@ -212,6 +242,78 @@ export class LocalLog {
     this.#removeSegments(this.#segments.slice(0, count));
     this.#segments = this.#segments.slice(count);
     return count;
+  }
+
+  /**
+   * The log cleaner's swap (segment-swap.ts): `cleaned`, written and fsynced under `.cleaned`
+   * names, replaces `old`, consecutive closed segments it covers exactly. `usable` says whether
+   * the log is still open and `old` unchanged (the cleaner checks their sizes). Resolves false, discarding `cleaned`, when the log closed or `old`
+   * stopped being current meanwhile (retention or truncation got there first). A failure after
+   * the commit point rejects with SwapIncompleteError: the log must go offline, and restarting
+   * finishes the swap.
+   */
+  async replaceSegments(
+    cleaned: LogSegment,
+    old: readonly LogSegment[],
+    usable: () => boolean,
+  ): Promise<boolean> {
+    const current = (): boolean => {
+      const at = this.#segments.indexOf(old[0]!);
+      return (
+        usable() &&
+        at >= 0 &&
+        at + old.length < this.#segments.length &&
+        old.every((s, i) => this.#segments[at + i] === s)
+      );
+    };
+    if (!current()) {
+      cleaned.deleteFiles();
+      return false;
+    }
+    cleaned.changeFileSuffixes(CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX);
+    try {
+      await this.#fs.fsyncDir(this.#dir);
+    } catch (err) {
+      // Not known to be durable either way: the next start decides (it finishes the swap).
+      throw new SwapIncompleteError(`Cannot commit the swap of segment ${cleaned.baseOffset}`, {
+        cause: err,
+      });
+    }
+    if (!current()) {
+      // Committed but overtaken: undo. (A crash before this unlink lands finishes the swap on
+      // restart, which only brings back data the log already let go of below its start.)
+      cleaned.deleteFiles();
+      return false;
+    }
+    try {
+      for (const s of old) s.changeFileSuffixes('', DELETED_FILE_SUFFIX);
+      fsyncDirSync(this.#fs, this.#dir);
+      cleaned.changeFileSuffixes(SWAP_FILE_SUFFIX, '');
+    } catch (err) {
+      throw new SwapIncompleteError(`Cannot swap in cleaned segment ${cleaned.baseOffset}`, {
+        cause: err,
+      });
+    }
+    const at = this.#segments.indexOf(old[0]!);
+    this.#segments = [
+      ...this.#segments.slice(0, at),
+      cleaned,
+      ...this.#segments.slice(at + old.length),
+    ];
+    this.#dirDirty = true;
+    for (const s of old) {
+      try {
+        s.deleteFiles();
+      } catch {
+        // A `.deleted` file left behind is removed at the next start.
+      }
+    }
+    try {
+      await this.#fs.fsyncDir(this.#dir);
+    } catch {
+      // Left to the next flush, which fsyncs the directory again (#dirDirty is still set).
+    }
+    return true;
   }
 
   #removeSegments(segments: readonly LogSegment[]): void {

@@ -9,7 +9,7 @@
 export interface CleanupPolicy {
   /** Segments are deleted by retention.ms / retention.bytes. */
   readonly delete: boolean;
-  /** Segments are compacted (not implemented yet; keyless records are already rejected). */
+  /** Segments are compacted by the log cleaner (log-cleaner.ts); keyless records are rejected. */
   readonly compact: boolean;
 }
 
@@ -34,8 +34,17 @@ export interface LogConfig {
   /** retention.bytes: delete oldest segments while the log is larger; -1 is unlimited. */
   readonly retentionBytes: number;
   readonly cleanupPolicy: CleanupPolicy;
-  /** delete.retention.ms: tombstone lifetime on compacted topics (for the future cleaner). */
+  /**
+   * delete.retention.ms: how long a tombstone (and, later, a transaction marker) survives after
+   * the cleaning that first saw it (its batch's delete horizon, KIP-534).
+   */
   readonly deleteRetentionMs: number;
+  /** min.cleanable.dirty.ratio: the dirty share of the log above which the cleaner takes it. */
+  readonly minCleanableDirtyRatio: number;
+  /** min.compaction.lag.ms: segments with a record younger than this are not cleaned. */
+  readonly minCompactionLagMs: number;
+  /** max.compaction.lag.ms: dirty data this old is cleaned whatever the ratio (Infinity: never). */
+  readonly maxCompactionLagMs: number;
   /** max.message.bytes: the largest record batch (after compression) accepted. */
   readonly maxMessageBytes: number;
   readonly messageTimestampType: MessageTimestampType;
@@ -67,6 +76,9 @@ export const DEFAULT_LOG_CONFIG: LogConfig = Object.freeze({
   retentionBytes: -1,
   cleanupPolicy: Object.freeze({ delete: true, compact: false }),
   deleteRetentionMs: 24 * 60 * 60 * 1000,
+  minCleanableDirtyRatio: 0.5,
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: Infinity,
   maxMessageBytes: 1024 * 1024 + 12,
   messageTimestampType: 'CreateTime',
   messageTimestampBeforeMaxMs: Infinity,

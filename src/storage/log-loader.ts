@@ -1,19 +1,25 @@
 // LogLoader: opens a partition directory and brings it to a consistent state (ARCHITECTURE.md
 // invariant 5: after any crash the log is a prefix of valid batches).
 //
-//  1. Leftovers of interrupted operations go: `*.deleted`, `*.cleaned`, `*.tmp` files, and index
-//     files whose .log is gone.
+//  1. A log cleaner's swap a crash interrupted is finished when it reached its commit point (a
+//     `.log.swap` file) and abandoned otherwise (segment-swap.ts). Leftovers of interrupted
+//     operations go: `*.deleted`, `*.cleaned`, `*.tmp` files, and index files whose .log is gone.
 //  2. Every segment's indexes are sanity-checked (whole entries, in order, inside the log);
 //     a missing or bad index is rebuilt from its .log.
 //  3. Unless the log dir was shut down cleanly, every segment from the one holding the recovery
 //     point onwards is recovered: batch by batch, length, magic, CRC and offset order are
 //     checked, indexes rebuilt, and the file truncated after the last valid batch; all later
-//     segments are then deleted, since the log must stay a prefix.
+//     segments are then deleted, since the log must stay a prefix. Offsets may jump forward inside
+//     a segment the cleaner rewrote (LogSegment.recover says how a damaged baseOffset is still
+//     caught); such a segment left last by a truncation gets a new, empty active segment after it.
 //     Segments must chain (each starting at the previous one's end); after a break, later
 //     segments are deleted too.
 //  4. The log end offset comes from the last segment; the leader epoch cache is read, extended
 //     from recovered batches, and cut to [log start, log end) — or rebuilt from batch headers
 //     when its file is missing or malformed.
+//  5. Producer state (producer-state-manager.ts): stray snapshots are removed, the newest usable
+//     snapshot is loaded and the batch headers after it replayed to the log end; a snapshot is
+//     written at the log end when anything was replayed, so the next start need not replay again.
 // Segments below the recovery point were fsynced before it was checkpointed, so skipping them
 // keeps startup fast without risking anything acknowledged and flushed.
 import type { Clock } from './clock.js';
@@ -32,6 +38,9 @@ import { LocalLog } from './local-log.js';
 import type { LogConfig } from './log-config.js';
 import { LogSegment } from './log-segment.js';
 import { isSamsaError } from '../errors/samsa-error.js';
+import { ProducerStateManager } from './producer-state-manager.js';
+import { rebuildProducerState } from './producer-state-rebuild.js';
+import { completeInterruptedSwaps } from './segment-swap.js';
 import type { StorageFs } from './storage-fs.js';
 
 export interface LoadParams {
@@ -47,6 +56,8 @@ export interface LoadParams {
   readonly logStartOffset: bigint;
   /** The log dir held a clean shutdown marker: skip recovery. */
   readonly hadCleanShutdown: boolean;
+  /** producer.id.expiration.ms: producers idle this long are not loaded from snapshots. */
+  readonly producerIdExpirationMs?: number;
   readonly logger?: StorageLogger;
 }
 
@@ -59,6 +70,7 @@ export interface LoadedLog {
   readonly localLog: LocalLog;
   readonly logStartOffset: bigint;
   readonly epochCache: LeaderEpochFileCache;
+  readonly producerState: ProducerStateManager;
 }
 
 function removeLeftovers(fs: StorageFs, dir: string): bigint[] {
@@ -89,6 +101,7 @@ export function loadLog(p: LoadParams): LoadedLog {
   const { fs, dir, config, clock } = p;
   const name = `${p.topicPartition.topic}-${p.topicPartition.partition}`;
   const warn = (message: string): void => p.logger?.warn(`${name}: ${message}`);
+  completeInterruptedSwaps(fs, dir, warn);
   const baseOffsets = removeLeftovers(fs, dir);
   const now = clock.now();
   let segments = baseOffsets.map((baseOffset, i) =>
@@ -130,15 +143,22 @@ export function loadLog(p: LoadParams): LoadedLog {
         }
       }
       if (!recover) continue;
-      const truncated = segment.recover(restoreEpoch);
+      const truncated = segment.recover(restoreEpoch, segments[i + 1]?.baseOffset ?? null);
       if (truncated > 0 && i < segments.length - 1) {
         warn(
           `truncated ${truncated} bytes of segment ${segment.baseOffset}; deleting later segments`,
         );
         for (const later of segments.slice(i + 1)) later.deleteFiles();
         segments = segments.slice(0, i + 1);
-        segment.offsetIndex.loadIntoMemory();
-        segment.timeIndex.loadIntoMemory();
+        if (segment.hasOffsetGaps === true && segment.size > 0) {
+          // A cleaned segment stays closed: recovery distrusts a gap at the end of the last one.
+          segment.onBecomeInactiveSegment();
+          const baseOffset = segment.nextOffset;
+          segments.push(LogSegment.create({ fs, dir, baseOffset, config, now, rollJitterMs: 0 }));
+        } else {
+          segment.offsetIndex.loadIntoMemory();
+          segment.timeIndex.loadIntoMemory();
+        }
       } else if (truncated > 0) {
         warn(
           `truncated ${truncated} bytes of a torn or corrupt tail in segment ${segment.baseOffset}`,
@@ -197,6 +217,19 @@ export function loadLog(p: LoadParams): LoadedLog {
     : p.recoveryPoint < logEndOffset
       ? p.recoveryPoint
       : logEndOffset;
+  const producerState = new ProducerStateManager({
+    fs,
+    dir,
+    topicPartition: p.topicPartition,
+    ...(p.producerIdExpirationMs === undefined
+      ? {}
+      : { producerIdExpirationMs: p.producerIdExpirationMs }),
+    logger: { warn },
+  });
+  producerState.removeStraySnapshots(segments.map((s) => s.baseOffset));
+  rebuildProducerState(producerState, segments, logEndOffset, now);
+  producerState.takeSnapshot();
+
   const localLog = new LocalLog({
     fs,
     dir,
@@ -207,5 +240,5 @@ export function loadLog(p: LoadParams): LoadedLog {
     segments,
     recoveryPoint,
   });
-  return { localLog, logStartOffset, epochCache };
+  return { localLog, logStartOffset, epochCache, producerState };
 }

@@ -8,10 +8,13 @@
 //
 // tick(now) does the periodic work Kafka's scheduler does: flush.ms flushes, retention every
 // log.retention.check.interval.ms, recovery-point and log-start-offset checkpoints every
-// log.flush.offset.checkpoint.interval.ms / log.flush.start.offset.checkpoint.interval.ms, and
-// removal of deleted partitions once file.delete.delay.ms has passed. The broker calls it on an
+// log.flush.offset.checkpoint.interval.ms / log.flush.start.offset.checkpoint.interval.ms,
+// expiry of idle idempotent producers (producer.id.expiration.ms, checked every
+// producer.id.expiration.check.interval.ms), and removal of deleted partitions once
+// file.delete.delay.ms has passed. The broker calls it on an
 // interval; tests call it with an injected clock. close() flushes and closes every log, writes the
-// checkpoints and the clean shutdown marker.
+// checkpoints and the clean shutdown marker. Each tick may also start one log cleaner pass
+// (log-cleaner.ts: compaction), which runs in the background; close() stops it first.
 //
 // Deleting a partition renames its directory to `<topic>-<partition>.<uuid>-delete` first, as
 // Kafka does, so the name is free at once and a crash cannot resurrect it. Segment files dropped
@@ -39,6 +42,7 @@ import {
 } from './file-names.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
 import type { StorageLogger } from './log-loader.js';
+import { LogCleaner } from './log-cleaner.js';
 import { NODE_STORAGE_FS, type StorageFs } from './storage-fs.js';
 import { UnifiedLog } from './unified-log.js';
 
@@ -58,6 +62,18 @@ export interface LogManagerOptions {
   readonly recoveryPointCheckpointIntervalMs?: number;
   /** log.flush.start.offset.checkpoint.interval.ms (Kafka: 60000). */
   readonly logStartOffsetCheckpointIntervalMs?: number;
+  /** producer.id.expiration.ms (Kafka: 86400000, one day). */
+  readonly producerIdExpirationMs?: number;
+  /** producer.id.expiration.check.interval.ms, an internal Kafka config (600000). */
+  readonly producerIdExpirationCheckIntervalMs?: number;
+  /** log.cleaner.enable (Kafka: true). */
+  readonly logCleanerEnable?: boolean;
+  /** log.cleaner.backoff.ms (Kafka: 15000). */
+  readonly logCleanerBackoffMs?: number;
+  /** log.cleaner.dedupe.buffer.size (Kafka: 134217728). */
+  readonly logCleanerDedupeBufferBytes?: number;
+  /** log.cleaner.io.buffer.size (Kafka: 524288). */
+  readonly logCleanerIoBufferBytes?: number;
   readonly logger?: StorageLogger;
 }
 
@@ -70,6 +86,8 @@ interface PendingDelete {
 
 export class LogManager {
   readonly logDirs: readonly string[];
+  /** Compaction of the `cleanup.policy=compact` logs. */
+  readonly cleaner: LogCleaner;
   readonly #fs: StorageFs;
   readonly #clock: Clock;
   readonly #options: LogManagerOptions;
@@ -78,6 +96,8 @@ export class LogManager {
   #lastRetentionMs: number;
   #lastRecoveryCheckpointMs: number;
   #lastStartCheckpointMs: number;
+  #lastProducerExpirationMs: number;
+  #producerIdExpirationMs: number | undefined;
   #checkpointChain: Promise<void> = Promise.resolve();
   #tickChain: Promise<void> = Promise.resolve();
   #closed = false;
@@ -94,6 +114,17 @@ export class LogManager {
     this.#lastRetentionMs = now;
     this.#lastRecoveryCheckpointMs = now;
     this.#lastStartCheckpointMs = now;
+    this.#lastProducerExpirationMs = now;
+    this.#producerIdExpirationMs = options.producerIdExpirationMs;
+    this.cleaner = new LogCleaner(() => this.#logs.values(), {
+      fs: this.#fs,
+      clock: this.#clock,
+      enable: options.logCleanerEnable,
+      backoffMs: options.logCleanerBackoffMs,
+      dedupeBufferBytes: options.logCleanerDedupeBufferBytes,
+      ioBufferBytes: options.logCleanerIoBufferBytes,
+      logger: options.logger,
+    });
   }
 
   /** Loads (recovering as needed) every partition log in `options.logDirs`. */
@@ -178,6 +209,9 @@ export class LogManager {
       clock: this.#clock,
       ...(o.random === undefined ? {} : { random: o.random }),
       ...(o.tailCacheBytes === undefined ? {} : { tailCacheBytes: o.tailCacheBytes }),
+      ...(this.#producerIdExpirationMs === undefined
+        ? {}
+        : { producerIdExpirationMs: this.#producerIdExpirationMs }),
       ...(o.logger === undefined ? {} : { logger: o.logger }),
     };
   }
@@ -204,6 +238,11 @@ export class LogManager {
     const log = UnifiedLog.open(config === undefined ? options : { ...options, config });
     this.#logs.set(key, { log, logDir });
     return log;
+  }
+
+  /** producer.id.expiration.ms changed (a dynamic broker config): applies from the next check. */
+  setProducerIdExpirationMs(ms: number): void {
+    this.#producerIdExpirationMs = ms;
   }
 
   /** Applies a topic config change to every loaded partition of the topic. */
@@ -233,6 +272,7 @@ export class LogManager {
       deleteAtMs: this.#clock.now() + log.config.fileDeleteDelayMs,
     });
     await this.#writeCheckpoints([logDir]);
+    await this.cleaner.forget(tp, logDir);
     return true;
   }
 
@@ -258,6 +298,12 @@ export class LogManager {
           this.#warn(String(err));
         }
       }
+    }
+    this.cleaner.maybeStart(now);
+    const expirationCheckMs = o.producerIdExpirationCheckIntervalMs ?? 600_000;
+    if (now - this.#lastProducerExpirationMs >= expirationCheckMs) {
+      this.#lastProducerExpirationMs = now;
+      for (const log of this.logs) log.removeExpiredProducers(now, this.#producerIdExpirationMs);
     }
     const checkpoints: Array<'recovery' | 'start'> = [];
     if (now - this.#lastRecoveryCheckpointMs >= (o.recoveryPointCheckpointIntervalMs ?? 60_000)) {
@@ -318,6 +364,7 @@ export class LogManager {
     if (this.#closed) return;
     await this.#tickChain;
     this.#closed = true;
+    await this.cleaner.close();
     const entries = [...this.#logs.values()];
     await Promise.allSettled(entries.map((e) => e.log.close()));
     await this.#writeCheckpoints(this.logDirs);

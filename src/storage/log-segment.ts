@@ -8,8 +8,10 @@
 // ignored): the file length is always the end of the last whole batch, so no trailing zeros
 // need telling apart from data after a crash.
 //
-// Compaction will need to replace a segment's contents; it can build a new LogSegment under a
-// `.cleaned` name and swap it in through LocalLog, which owns the segment list.
+// Compaction leaves offset gaps: a cleaned segment holds a subsequence of the original batches
+// (each keeping its offsets), so its batches may start after the previous one ended. The log
+// cleaner writes a segment under `.cleaned` names (`fileSuffix`), renames it to `.swap` and then
+// to the live names (changeFileSuffixes; see segment-swap.ts).
 import { RECORDS_OFFSET, RecordBatch, type KafkaRecord } from '../protocol/records/index.js';
 import {
   FileRecords,
@@ -45,6 +47,8 @@ export interface SegmentParams {
   readonly now: number;
   /** This segment's share of segment.jitter.ms, taken off segment.ms. */
   readonly rollJitterMs: number;
+  /** Appended to every file name (`.cleaned` for the cleaner's output); '' by default. */
+  readonly fileSuffix?: string;
 }
 
 /** What appending a batch needs to know about it. */
@@ -80,6 +84,7 @@ export class LogSegment {
   #offsetOfMaxTimestampSoFar: bigint;
   #bytesSinceLastIndexEntry = 0;
   #firstBatchTimestamp: bigint | null = null;
+  #hasOffsetGaps: boolean | null = null;
 
   private constructor(params: SegmentParams, create: boolean, active: boolean) {
     const { fs, dir, baseOffset, config } = params;
@@ -89,11 +94,12 @@ export class LogSegment {
     this.#created = params.now;
     this.#nextOffset = baseOffset;
     this.#offsetOfMaxTimestampSoFar = baseOffset;
-    const logPath = segmentFilePath(dir, baseOffset, LOG_FILE_SUFFIX);
+    const suffix = params.fileSuffix ?? '';
+    const logPath = segmentFilePath(dir, baseOffset, LOG_FILE_SUFFIX) + suffix;
     this.log = create ? FileRecords.create(fs, logPath) : FileRecords.open(fs, logPath);
     const options = { create, inMemory: active };
-    const indexPath = segmentFilePath(dir, baseOffset, INDEX_FILE_SUFFIX);
-    const timePath = segmentFilePath(dir, baseOffset, TIME_INDEX_FILE_SUFFIX);
+    const indexPath = segmentFilePath(dir, baseOffset, INDEX_FILE_SUFFIX) + suffix;
+    const timePath = segmentFilePath(dir, baseOffset, TIME_INDEX_FILE_SUFFIX) + suffix;
     this.offsetIndex = new OffsetIndex(
       fs,
       indexPath,
@@ -129,6 +135,22 @@ export class LogSegment {
 
   get offsetOfMaxTimestampSoFar(): bigint {
     return this.#offsetOfMaxTimestampSoFar;
+  }
+
+  /**
+   * The first batch's max timestamp (Kafka's getFirstBatchTimestamp), which segment.ms and
+   * max.compaction.lag.ms measure from; null for an empty segment.
+   */
+  get firstBatchTimestamp(): bigint | null {
+    return this.#firstBatchTimestamp;
+  }
+
+  /**
+   * Whether the last recover() met an offset gap between batches (a cleaned segment); null when
+   * the segment was not scanned.
+   */
+  get hasOffsetGaps(): boolean | null {
+    return this.#hasOffsetGaps;
   }
 
   /** Kafka's largestTimestamp: the max batch timestamp, else the file's modification time. */
@@ -187,11 +209,20 @@ export class LogSegment {
 
   /**
    * Rebuilds both indexes and the in-memory state by reading every batch, keeping the longest
-   * prefix of batches that are whole, pass their CRC, and continue the offsets from the segment's
-   * base offset without gaps; truncates the file after it. `onBatch` sees each valid batch (the loader
+   * prefix of batches that are whole, pass their CRC, and whose offsets increase from the
+   * segment's base offset and stay below `upperBound` (the next segment's base offset; null for the
+   * last segment); truncates the file after it. `onBatch` sees each valid batch (the loader
    * restores leader epochs from them). Returns the bytes truncated.
+   *
+   * Offsets may jump forward between batches (the cleaner's gaps), but baseOffset lies outside the
+   * CRC, so a jump is also what a damaged baseOffset looks like. A batch after a gap is therefore
+   * only kept once something vouches for it: the next batch starting after its end, or the next
+   * segment's base offset bounding it. When the next batch overlaps it, it is the batch after the
+   * gap that is dropped (its baseOffset was raised), and in the last segment, where nothing follows,
+   * a final batch after a gap is dropped too. A gap-free segment (every segment the cleaner never
+   * touched) thus still has every changed baseOffset caught, exactly as before compaction existed.
    */
-  recover(onBatch?: (batch: BatchHeader) => void): number {
+  recover(onBatch?: (batch: BatchHeader) => void, upperBound: bigint | null = null): number {
     this.offsetIndex.reset();
     this.timeIndex.reset();
     let maxTimestamp = NO_TIMESTAMP;
@@ -200,17 +231,8 @@ export class LogSegment {
     let validBytes = 0;
     let lastIndexEntry = 0;
     let firstTimestamp: bigint | null = null;
-    const it = this.log.batches(0, { withBody: true });
-    for (let b = it.next(); b !== null; b = it.next()) {
-      // baseOffset is outside the CRC; contiguity is what catches a damaged one. (Compaction
-      // will leave gaps between batches; cleaned segments will need `>=` here.)
-      const valid =
-        b.body !== null &&
-        b.baseOffset === next &&
-        b.lastOffset >= b.baseOffset &&
-        b.lastOffset - this.baseOffset <= INT32_MAX &&
-        new RecordBatch(b.body).verifyCrc();
-      if (!valid) break;
+    let sawGap = false;
+    const accept = (b: BatchHeader): void => {
       if (b.maxTimestamp > maxTimestamp) {
         maxTimestamp = b.maxTimestamp;
         offsetOfMax = b.lastOffset;
@@ -224,7 +246,33 @@ export class LogSegment {
       validBytes += b.size;
       next = b.lastOffset + 1n;
       onBatch?.(b);
+    };
+    /** The batch after a gap, waiting for the next one to vouch for its baseOffset. */
+    let pending: BatchHeader | null = null;
+    let keepPending = true;
+    const it = this.log.batches(0, { withBody: true });
+    for (let b = it.next(); b !== null; b = it.next()) {
+      if (b.body === null || !new RecordBatch(b.body).verifyCrc()) break;
+      const expected = pending === null ? next : pending.lastOffset + 1n;
+      const inOrder =
+        b.baseOffset >= expected &&
+        b.lastOffset >= b.baseOffset &&
+        b.lastOffset - this.baseOffset <= INT32_MAX &&
+        (upperBound === null || b.lastOffset < upperBound);
+      if (!inOrder) {
+        if (pending !== null && b.baseOffset < expected) keepPending = false;
+        break;
+      }
+      if (pending !== null) accept(pending);
+      pending = null;
+      if (b.baseOffset > expected) {
+        sawGap = true;
+        pending = b;
+      } else {
+        accept(b);
+      }
     }
+    if (pending !== null && keepPending && upperBound !== null) accept(pending);
     const truncated = this.size - validBytes;
     if (truncated > 0) this.log.truncateTo(validBytes);
     this.#nextOffset = next;
@@ -232,6 +280,7 @@ export class LogSegment {
     this.#offsetOfMaxTimestampSoFar = offsetOfMax;
     this.#bytesSinceLastIndexEntry = validBytes - lastIndexEntry;
     this.#firstBatchTimestamp = firstTimestamp;
+    this.#hasOffsetGaps = sawGap;
     return truncated;
   }
 
@@ -348,7 +397,12 @@ export class LogSegment {
     return null;
   }
 
-  /** ListOffsets MAX_TIMESTAMP: the first record carrying the segment's largest timestamp. */
+  /**
+   * ListOffsets MAX_TIMESTAMP: the first record carrying the segment's largest timestamp. In a
+   * cleaned segment the batch that set it may have lost that record (the cleaner keeps some
+   * batches empty, with their header timestamps); the segment's largest record timestamp is then
+   * found by a scan, and may be below maxTimestampSoFar.
+   */
   readMaxTimestampAndOffset(): TimestampAndOffset | null {
     const max = this.#maxTimestampSoFar;
     if (max < 0n) return null;
@@ -363,7 +417,18 @@ export class LogSegment {
         }
       }
     }
-    return null;
+    let best: TimestampAndOffset | null = null;
+    const all = this.log.batches(0, { withBody: false });
+    for (let b = all.next(); b !== null; b = all.next()) {
+      if (best !== null && b.maxTimestamp <= best.timestamp) continue;
+      for (const record of this.#recordsOf(b)) {
+        if (record.timestamp >= 0n && (best === null || record.timestamp > best.timestamp)) {
+          const leaderEpoch = leaderEpochOrNull(b.partitionLeaderEpoch);
+          best = { timestamp: record.timestamp, offset: record.offset, leaderEpoch };
+        }
+      }
+    }
+    return best;
   }
 
   #recordsOf(b: BatchHeader): Iterable<KafkaRecord> {
@@ -394,6 +459,22 @@ export class LogSegment {
 
   async flush(): Promise<void> {
     await Promise.all([this.log.flush(), this.offsetIndex.flush(), this.timeIndex.flush()]);
+  }
+
+  /**
+   * Renames the three files from names ending in `from` to names ending in `to` (either may be
+   * ''), indexes first, so a `.log` under the new name means its indexes were renamed too. Open
+   * descriptors are unaffected.
+   */
+  changeFileSuffixes(from: string, to: string): void {
+    const rename = (path: string): string =>
+      (from === '' ? path : path.slice(0, -from.length)) + to;
+    for (const file of [this.offsetIndex, this.timeIndex, this.log]) {
+      if (!file.path.endsWith(from)) {
+        throw new RangeError(`Cannot rename ${file.path}: it does not end in "${from}"`);
+      }
+      file.renameTo(rename(file.path));
+    }
   }
 
   close(): void {

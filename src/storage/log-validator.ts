@@ -51,6 +51,11 @@ export interface ValidatedBatch {
   readonly maxTimestamp: bigint;
   readonly size: number;
   readonly recordCount: number;
+  /** Producer fields, for the producer state checks (-1 when the batch has no producer id). */
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+  readonly isControl: boolean;
 }
 
 export interface ValidationResult {
@@ -240,6 +245,10 @@ export function validateAndAssignOffsets(input: ValidatorInput): ValidationResul
       maxTimestamp: batchMax,
       size: batch.sizeInBytes,
       recordCount: batch.recordCount,
+      producerId: batch.producerId,
+      producerEpoch: batch.producerEpoch,
+      baseSequence: batch.baseSequence,
+      isControl: batch.isControl,
     });
     offset = batch.nextOffset;
     out.push(batch.buffer);

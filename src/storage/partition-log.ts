@@ -29,8 +29,13 @@ export interface AppendResult {
   readonly logAppendTime: bigint;
   readonly logStartOffset: bigint;
   readonly recordCount: number;
-  /** Bytes written to the log (after any recompression). */
+  /** Bytes written to the log (after any recompression); 0 for a duplicate. */
   readonly sizeInBytes: number;
+  /**
+   * The batch retried one an idempotent producer already wrote: nothing was written, and the
+   * offsets (and log append time) are those of the original append.
+   */
+  readonly duplicate: boolean;
 }
 
 /** Kafka's FetchIsolation: which offset bounds a read. */
@@ -101,7 +106,9 @@ export interface PartitionLog {
    * and writes them. Takes ownership of `records`: header fields are patched in place. Resolves
    * once the bytes are in the OS (survives kill -9), and also fsynced when the flush policy
    * (flush.messages) asks for it. Throws KafkaError (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE,
-   * INVALID_RECORD, INVALID_TIMESTAMP, RECORD_LIST_TOO_LARGE) or RecordValidationError.
+   * INVALID_RECORD, INVALID_TIMESTAMP, RECORD_LIST_TOO_LARGE, and for idempotent producers
+   * INVALID_PRODUCER_EPOCH and OUT_OF_ORDER_SEQUENCE_NUMBER) or RecordValidationError. A retry of
+   * one of an idempotent producer's last five batches is not written again (`duplicate`).
    */
   appendAsLeader(records: Buffer, options: AppendOptions): Promise<AppendResult>;
 

@@ -8,6 +8,9 @@
 //                                       segment whose largest timestamp is ≥ it, via its time
 //                                       index, then that batch's records
 // Answers at or past the bound (uncommitted data) are "not found", as Kafka filters them.
+// Compacted logs: a cleaned segment's batch headers may promise timestamps whose records the
+// cleaner removed (it keeps some batches empty), so a segment that finds nothing passes the
+// search on to the next one, and MAX_TIMESTAMP compares segments by the records they really hold.
 import type { LeaderEpochFileCache } from './leader-epoch-cache.js';
 import type { LogSegment } from './log-segment.js';
 import { ListOffsetsTimestamp, type TimestampAndOffset } from './partition-log.js';
@@ -40,19 +43,36 @@ export function offsetForTimestamp(
     case ListOffsetsTimestamp.LATEST_TIERED:
       return { timestamp: NO_TIMESTAMP, offset: -1n, leaderEpoch: -1 };
     case ListOffsetsTimestamp.MAX_TIMESTAMP: {
-      let best: LogSegment | null = null;
-      for (const s of segments) {
-        if (best === null || s.maxTimestampSoFar > best.maxTimestampSoFar) best = s;
+      // Newest header maximum first (the earliest segment among equals, as Kafka picks); a
+      // segment's answer can only fall short of its header maximum in a cleaned segment.
+      const order = segments
+        .map((s, i) => ({ s, i }))
+        .sort((a, b) =>
+          a.s.maxTimestampSoFar === b.s.maxTimestampSoFar
+            ? a.i - b.i
+            : a.s.maxTimestampSoFar > b.s.maxTimestampSoFar
+              ? -1
+              : 1,
+        );
+      let found: TimestampAndOffset | null = null;
+      for (const { s } of order) {
+        if (found !== null && s.maxTimestampSoFar <= found.timestamp) break;
+        const candidate = s.readMaxTimestampAndOffset();
+        if (candidate !== null && (found === null || candidate.timestamp > found.timestamp)) {
+          found = candidate;
+        }
       }
-      const found = best?.readMaxTimestampAndOffset() ?? null;
       return found !== null && found.offset < upperBound && found.offset >= logStartOffset
         ? found
         : null;
     }
     default: {
-      const segment = segments.find((s) => s.size > 0 && s.largestTimestamp >= timestamp);
-      const found = segment?.findOffsetByTimestamp(timestamp, logStartOffset) ?? null;
-      return found !== null && found.offset < upperBound ? found : null;
+      for (const segment of segments) {
+        if (segment.size === 0 || segment.largestTimestamp < timestamp) continue;
+        const found = segment.findOffsetByTimestamp(timestamp, logStartOffset);
+        if (found !== null) return found.offset < upperBound ? found : null;
+      }
+      return null;
     }
   }
 }

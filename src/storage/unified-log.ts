@@ -16,12 +16,20 @@
 // A failed write or fsync takes the log offline (SAMSA_ERR_LOG_OFFLINE, KAFKA_STORAGE_ERROR on
 // the wire), like Kafka's log-dir failure: after a failed fsync the page cache can no longer be
 // trusted, and restarting runs recovery.
+//
+// Idempotent producers (producer-state-manager.ts): a client batch with a producer id is checked
+// against the producer's state after validation and before the write; a retry of one of its last
+// five batches is not written again and is answered with the offsets it got the first time (and,
+// as Kafka does, its stored max timestamp as the log append time). The state is updated only
+// after the bytes are written, snapshotted when a segment rolls and on close, rebuilt on open and
+// after truncation, and expired by removeExpiredProducers (producer.id.expiration.ms).
 import { SYSTEM_CLOCK, type Clock } from './clock.js';
 import { topicPartitionName, type TopicPartition } from './file-names.js';
 import { AppendWaiters } from './append-waiters.js';
 import type { LeaderEpochFileCache } from './leader-epoch-cache.js';
-import type { LocalLog } from './local-log.js';
+import { SwapIncompleteError, type LocalLog } from './local-log.js';
 import type { LogConfig } from './log-config.js';
+import type { LogSegment } from './log-segment.js';
 import { loadLog, type StorageLogger } from './log-loader.js';
 import {
   logStartOffsetBreached,
@@ -44,9 +52,16 @@ import type {
 import { logClosed, logOffline, offsetOutOfRange } from './storage-errors.js';
 import { NODE_STORAGE_FS, type StorageFs } from './storage-fs.js';
 import { TailCache } from './tail-cache.js';
+import type { ProducerAppendInfo } from './producer-append-info.js';
+import { firstOffsetOf, type BatchMetadata } from './producer-state-entry.js';
+import type { ProducerStateManager } from './producer-state-manager.js';
+import { rebuildProducerState } from './producer-state-rebuild.js';
+import type { ValidatedBatch } from './log-validator.js';
 import { offsetForTimestamp } from './timestamp-lookup.js';
 
 const EMPTY = Buffer.alloc(0);
+/** What an append without idempotent batches (most of them) changes: nothing (never mutated). */
+const NO_PRODUCER_UPDATES = new Map<bigint, ProducerAppendInfo>();
 /** Per-partition tail cache budget unless the LogManager says otherwise. */
 export const DEFAULT_TAIL_CACHE_BYTES = 1024 * 1024;
 
@@ -62,6 +77,8 @@ export interface UnifiedLogOptions {
   /** Checkpointed log start offset; 0 when absent. */
   readonly logStartOffset?: bigint;
   readonly hadCleanShutdown?: boolean;
+  /** producer.id.expiration.ms (Kafka's default, one day, when absent). */
+  readonly producerIdExpirationMs?: number;
   readonly tailCacheBytes?: number;
   readonly logger?: StorageLogger;
 }
@@ -70,6 +87,7 @@ export class UnifiedLog implements PartitionLog {
   readonly topicPartition: TopicPartition;
   readonly #local: LocalLog;
   readonly #epochCache: LeaderEpochFileCache;
+  readonly #producerState: ProducerStateManager;
   readonly #tailCache: TailCache;
   readonly #waiters = new AppendWaiters();
   readonly #clock: Clock;
@@ -95,10 +113,14 @@ export class UnifiedLog implements PartitionLog {
       recoveryPoint: options.recoveryPoint ?? 0n,
       logStartOffset: options.logStartOffset ?? 0n,
       hadCleanShutdown: options.hadCleanShutdown ?? false,
+      ...(options.producerIdExpirationMs === undefined
+        ? {}
+        : { producerIdExpirationMs: options.producerIdExpirationMs }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
     this.#local = loaded.localLog;
     this.#epochCache = loaded.epochCache;
+    this.#producerState = loaded.producerState;
     this.#logStartOffset = loaded.logStartOffset;
     // A single node's high watermark is its log end offset (see updateHighWatermark).
     this.#highWatermark = this.#local.logEndOffset;
@@ -151,9 +173,39 @@ export class UnifiedLog implements PartitionLog {
   get tailCache(): TailCache {
     return this.#tailCache;
   }
+  /** The segments, oldest first; the log cleaner reads them (read-only). */
+  get segments(): readonly LogSegment[] {
+    return this.#local.segments;
+  }
+  /** The idempotent producers' state (read it; only the log changes it). */
+  get producerState(): ProducerStateManager {
+    return this.#producerState;
+  }
 
   updateConfig(config: LogConfig): void {
     this.#local.updateConfig(config);
+  }
+
+  /**
+   * The log cleaner's swap of `cleaned` for `old` (LocalLog.replaceSegments); false when the log
+   * closed or changed meanwhile. A failure past the commit point takes the log offline.
+   */
+  async replaceSegments(
+    cleaned: LogSegment,
+    old: readonly LogSegment[],
+    unchanged: () => boolean,
+  ): Promise<boolean> {
+    const usable = (): boolean => !this.#closing && this.#offline === null && unchanged();
+    try {
+      if (!(await this.#local.replaceSegments(cleaned, old, usable))) return false;
+    } catch (err) {
+      throw err instanceof SwapIncompleteError
+        ? this.#goOffline('swap cleaned segments', err)
+        : err;
+    }
+    const cached = this.#tailCache.firstOffset;
+    if (cached !== null && cached < old.at(-1)!.nextOffset) this.#tailCache.clear();
+    return true;
   }
 
   #check(operation: string): void {
@@ -181,6 +233,10 @@ export class UnifiedLog implements PartitionLog {
       partitionLeaderEpoch: options.leaderEpoch,
       origin: options.origin ?? 'client',
     });
+    const producers = this.#analyzeProducerState(validated.batches, options.origin ?? 'client');
+    if (!(producers instanceof Map)) {
+      return this.#duplicateResult(producers, validated.recordCount);
+    }
     const bytes = validated.records;
     try {
       const rolled = this.#local.maybeRoll(
@@ -189,14 +245,25 @@ export class UnifiedLog implements PartitionLog {
         validated.lastOffset,
         now,
       );
-      // Kafka flushes the segment it rolled away from in the background.
-      if (rolled !== null) this.#flushTo(rolled.baseOffset).catch(() => undefined);
+      if (rolled !== null) {
+        // A snapshot at the new segment's base offset, so recovery replays from there; Kafka
+        // flushes it, and the segment it rolled away from, in the background.
+        this.#producerState.updateMapEndOffset(rolled.baseOffset);
+        const snapshot = this.#producerState.takeSnapshot();
+        this.#flushTo(rolled.baseOffset)
+          .then(() => (snapshot === null ? undefined : this.#producerState.flushSnapshot(snapshot)))
+          .catch((err: unknown) => {
+            if (!this.#closedUnflushed) this.#goOffline('flush a producer snapshot', err);
+          });
+      }
       // The epoch entry goes to disk before the data it describes.
       for (const b of validated.batches) this.#epochCache.assign(options.leaderEpoch, b.baseOffset);
       this.#local.append(bytes, validated.batches);
     } catch (err) {
       throw this.#goOffline('append', err);
     }
+    for (const info of producers.values()) this.#producerState.update(info);
+    this.#producerState.updateMapEndOffset(this.logEndOffset);
     this.#tailCache.append(bytes, validated.batches, this.#local.activeSegment.baseOffset);
     this.#flusher.appended(now);
     this.updateHighWatermark(this.logEndOffset);
@@ -207,11 +274,52 @@ export class UnifiedLog implements PartitionLog {
       logStartOffset: this.#logStartOffset,
       recordCount: validated.recordCount,
       sizeInBytes: bytes.length,
+      duplicate: false,
     };
     if (Number(this.logEndOffset - this.recoveryPoint) >= this.config.flushMessages) {
       await this.flush();
     }
     return result;
+  }
+
+  /**
+   * Kafka's analyzeAndValidateProducerState: for each batch with a producer id, either the cached
+   * batch a client's retry duplicates (returned at once; nothing is written), or the validated
+   * update to commit after the write. Throws INVALID_PRODUCER_EPOCH or OUT_OF_ORDER_SEQUENCE_NUMBER.
+   */
+  #analyzeProducerState(
+    batches: readonly ValidatedBatch[],
+    origin: 'client' | 'coordinator',
+  ): Map<bigint, ProducerAppendInfo> | BatchMetadata {
+    let updates: Map<bigint, ProducerAppendInfo> | null = null;
+    for (const batch of batches) {
+      // Control batches (transaction markers) will end transactions once they exist.
+      if (batch.producerId < 0n || batch.isControl) continue;
+      if (origin === 'client') {
+        const duplicate = this.#producerState.findDuplicateBatch(batch);
+        if (duplicate !== null) return duplicate;
+      }
+      updates ??= new Map();
+      let info = updates.get(batch.producerId);
+      if (info === undefined) {
+        info = this.#producerState.prepareUpdate(batch.producerId, origin);
+        updates.set(batch.producerId, info);
+      }
+      info.append(batch);
+    }
+    return updates ?? NO_PRODUCER_UPDATES;
+  }
+
+  #duplicateResult(duplicate: BatchMetadata, recordCount: number): AppendResult {
+    return {
+      firstOffset: firstOffsetOf(duplicate),
+      lastOffset: duplicate.lastOffset,
+      logAppendTime: duplicate.timestamp,
+      logStartOffset: this.#logStartOffset,
+      recordCount,
+      sizeInBytes: 0,
+      duplicate: true,
+    };
   }
 
   /**
@@ -292,8 +400,11 @@ export class UnifiedLog implements PartitionLog {
       if (offset <= this.#logStartOffset) {
         this.#local.truncateFullyAndStartAt(offset);
         this.#logStartOffset = offset;
+        this.#producerState.truncateFullyAndStartAt(offset);
       } else {
         this.#local.truncateTo(offset);
+        const segments = this.#local.segments;
+        rebuildProducerState(this.#producerState, segments, this.logEndOffset, this.#clock.now());
       }
       this.#epochCache.truncateFromEnd(this.logEndOffset);
     } catch (err) {
@@ -369,8 +480,16 @@ export class UnifiedLog implements PartitionLog {
     if (predicate === null) return 0;
     const bounds = { highWatermark: this.#highWatermark, logEndOffset: this.logEndOffset };
     try {
+      const active = this.#local.activeSegment;
       const count = this.#local.deleteOldestSegmentsWhere(bounds, predicate);
       const first = this.#local.segments[0]!.baseOffset;
+      // Snapshots go with their segments; a roll (every segment was deletable) takes one, as any
+      // roll does, so the producers of the deleted segments survive a restart.
+      if (this.#local.activeSegment !== active) {
+        this.#producerState.updateMapEndOffset(this.logEndOffset);
+        this.#producerState.takeSnapshot();
+      }
+      this.#producerState.deleteSnapshotsBefore(first);
       if (first > this.#logStartOffset) {
         this.#logStartOffset = first;
         this.#epochCache.truncateFromStart(first);
@@ -387,6 +506,7 @@ export class UnifiedLog implements PartitionLog {
     if (this.#offline === null) {
       try {
         await this.flush();
+        await this.#snapshotProducerState();
       } catch {
         // Offline now; closing still releases the files.
       }
@@ -394,6 +514,26 @@ export class UnifiedLog implements PartitionLog {
     this.#closing = true;
     this.#waiters.close();
     this.#local.close();
+  }
+
+  /** A durable snapshot at the log end (clean shutdown), so the next open replays nothing. */
+  async #snapshotProducerState(): Promise<void> {
+    try {
+      this.#producerState.updateMapEndOffset(this.logEndOffset);
+      const offset = this.#producerState.takeSnapshot();
+      if (offset !== null) await this.#producerState.flushSnapshot(offset);
+    } catch (err) {
+      throw this.#goOffline('snapshot producer state', err);
+    }
+  }
+
+  /** producer.id.expiration.ms: forgets producers idle that long; returns how many. */
+  removeExpiredProducers(now: number, producerIdExpirationMs?: number): number {
+    if (this.#closing || this.#offline !== null) return 0;
+    if (producerIdExpirationMs !== undefined) {
+      this.#producerState.producerIdExpirationMs = producerIdExpirationMs;
+    }
+    return this.#producerState.removeExpiredProducers(now);
   }
 
   /** Closes without flushing: the partition is being deleted or moved. */
@@ -408,6 +548,7 @@ export class UnifiedLog implements PartitionLog {
   renameDir(dir: string): void {
     this.#local.renameDir(dir);
     this.#epochCache.dir = dir;
+    this.#producerState.renameDir(dir);
   }
 
   async delete(): Promise<void> {

@@ -213,6 +213,8 @@ describe('crash recovery', () => {
       `${offsetFileStem(0n)}.index`,
       `${offsetFileStem(0n)}.log`,
       `${offsetFileStem(0n)}.timeindex`,
+      // The producer state snapshot a clean close writes at the log end, as Kafka does.
+      `${offsetFileStem(reopened.logEndOffset)}.snapshot`,
       'leader-epoch-checkpoint',
     ]);
     await reopened.close();

@@ -1,0 +1,72 @@
+// Shared by the producer state tests: batches of an idempotent producer, and appends that report
+// the Kafka error name they were refused with.
+import assert from 'node:assert/strict';
+import { KafkaError } from '../../src/errors/kafka-error.js';
+import { CompressionType } from '../../src/protocol/compression/index.js';
+import { buildRecordBatch, type RecordInput } from '../../src/protocol/records/index.js';
+import type { AppendResult, PartitionLog } from '../../src/storage/partition-log.js';
+
+export interface ProducerBatchOptions {
+  pid?: bigint;
+  epoch?: number;
+  seq: number;
+  count?: number;
+  tag?: string;
+  timestamp?: bigint;
+  compression?: CompressionType;
+}
+
+/** A batch of `count` records (default 1) from producer `pid` (default 7) at sequence `seq`. */
+export function producerBatch(o: ProducerBatchOptions): Buffer {
+  const count = o.count ?? 1;
+  const ts = o.timestamp ?? 1_700_000_000_000n;
+  const records: RecordInput[] = [];
+  for (let i = 0; i < count; i++) {
+    records.push({
+      key: Buffer.from(`k${i}`),
+      value: Buffer.from(`${o.tag ?? `s${o.seq}`}-${i}`),
+      timestamp: ts + BigInt(i),
+    });
+  }
+  return buildRecordBatch({
+    compression: o.compression ?? CompressionType.none,
+    producerId: o.pid ?? 7n,
+    producerEpoch: o.epoch ?? 0,
+    baseSequence: o.seq,
+    records,
+  });
+}
+
+export function append(log: PartitionLog, records: Buffer): Promise<AppendResult> {
+  return log.appendAsLeader(records, { leaderEpoch: 0 });
+}
+
+/** Appends and expects a refusal with Kafka error `name`; checks that nothing was written. */
+export async function appendRefused(
+  log: PartitionLog,
+  records: Buffer,
+  name: string,
+): Promise<void> {
+  const end = log.logEndOffset;
+  await assert.rejects(append(log, records), (err: unknown) => {
+    assert.ok(err instanceof KafkaError, `expected a KafkaError, got ${String(err)}`);
+    assert.equal(err.errorName, name, err.message);
+    return true;
+  });
+  assert.equal(log.logEndOffset, end, 'a refused append writes nothing');
+}
+
+/** Appends a fresh copy of a batch that was already appended; expects the original offsets. */
+export async function appendDuplicate(
+  log: PartitionLog,
+  records: Buffer,
+  firstOffset: bigint,
+  lastOffset: bigint,
+): Promise<AppendResult> {
+  const end = log.logEndOffset;
+  const result = await append(log, records);
+  assert.equal(result.duplicate, true, 'recognised as a retry');
+  assert.deepEqual([result.firstOffset, result.lastOffset], [firstOffset, lastOffset]);
+  assert.equal(log.logEndOffset, end, 'a duplicate is not written again');
+  return result;
+}
