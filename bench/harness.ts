@@ -48,26 +48,37 @@ export function measure(
   };
 }
 
-function fmt(n: number): string {
+/** A rate or size for a table: thousands separators from 100 up, else 2 or 1 decimals. */
+export function formatNumber(n: number): string {
   if (n >= 100) return Math.round(n).toLocaleString('en-US');
   return n.toFixed(n >= 10 ? 1 : 2);
+}
+
+/** Prints rows as an aligned table: the first column left-aligned, the others right-aligned. */
+export function printAlignedTable(
+  title: string,
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    widths
+      .map((w, i) => (i === 0 ? (cells[i] ?? '').padEnd(w) : (cells[i] ?? '').padStart(w)))
+      .join('  ');
+  console.log(`\n${title}`);
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
 }
 
 /** Prints results as an aligned table; ratio is MB/s relative to the baseline row. */
 export function printTable(title: string, baseline: BenchResult, results: BenchResult[]): void {
   const rows = [baseline, ...results].map((r) => [
     r.name,
-    fmt(r.messagesPerSec),
-    fmt(r.mbPerSec),
+    formatNumber(r.messagesPerSec),
+    formatNumber(r.mbPerSec),
     (r.mbPerSec / baseline.mbPerSec).toFixed(3),
   ]);
-  const head = ['case', 'messages/s', 'MB/s', 'x baseline'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(`\n${title}`);
-  console.log(line(head));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(line(r));
+  printAlignedTable(title, ['case', 'messages/s', 'MB/s', 'x baseline'], rows);
   void sink;
 }

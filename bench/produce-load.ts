@@ -1,0 +1,153 @@
+// The produce load generator: pre-built Produce v9 frames over one socket with up to `inFlight`
+// requests outstanding (librdkafka's max.in.flight is 5), for a warm-up and then a measured
+// window, after which it stops sending and waits for the answers still due. Every response is
+// decoded and its error code checked, so a failing broker cannot post a good number.
+import { performance } from 'node:perf_hooks';
+import { Apis } from '../src/protocol/generated/index.js';
+import { decodeResponse, type FrameConnection } from './frame-connection.js';
+import { PRODUCE_VERSION, type ProduceFrames } from './produce-frames.js';
+
+export interface WindowHooks {
+  /** Called when the measured window opens and closes (for CPU sampling). */
+  readonly start?: () => void;
+  readonly end?: () => void;
+}
+
+export interface ProduceOptions {
+  readonly inFlight: number;
+  readonly warmupMs: number;
+  readonly measureMs: number;
+  /** Hard bound on waiting for the last answers after the window closed. */
+  readonly drainTimeoutMs?: number;
+  readonly hooks?: WindowHooks;
+}
+
+export interface ProduceRun {
+  /** Records acknowledged inside the measured window. */
+  readonly records: number;
+  /** Records acknowledged in the whole run, warm-up and drain included (what the log holds). */
+  readonly totalRecords: number;
+  readonly requests: number;
+  readonly seconds: number;
+  /** Request latencies (send to response) of the window's requests, sorted, in ms. */
+  readonly latenciesMs: Float64Array;
+}
+
+/** The q-quantile (0..1) of sorted values, nearest-rank. */
+export function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+export function runProduce(
+  conn: FrameConnection,
+  frames: ProduceFrames,
+  options: ProduceOptions,
+): Promise<ProduceRun> {
+  const { inFlight, hooks } = options;
+  const perBatch = frames.shape.recordsPerBatch;
+  const sentAt = new Float64Array(256);
+  let latencies = new Float64Array(1 << 16);
+  let latencyCount = 0;
+  let nextId = 0;
+  let expectId = 0;
+  let outstanding = 0;
+  let totalAcked = 0;
+  let windowAcked = 0;
+  let windowRequests = 0;
+  let phase: 'warmup' | 'measure' | 'drain' = 'warmup';
+  const began = performance.now();
+  const windowStart = began + options.warmupMs;
+  const windowEnd = windowStart + options.measureMs;
+
+  return new Promise<ProduceRun>((resolve, reject) => {
+    let done = false;
+    // A run whose answers never come still moves through its phases, so the hooks always pair.
+    const ticker = setInterval(() => {
+      advance(performance.now());
+      if (phase === 'drain') clearInterval(ticker);
+    }, 50);
+    const finish = (err: Error | null): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(watchdog);
+      clearInterval(ticker);
+      if (err !== null) {
+        reject(err);
+        return;
+      }
+      const sorted = latencies.slice(0, latencyCount).sort();
+      resolve({
+        records: windowAcked,
+        totalRecords: totalAcked,
+        requests: windowRequests,
+        seconds: options.measureMs / 1000,
+        latenciesMs: sorted,
+      });
+    };
+    const watchdog = setTimeout(
+      () => finish(new Error(`Produce run did not finish: ${outstanding} requests unanswered`)),
+      options.warmupMs + options.measureMs + (options.drainTimeoutMs ?? 30_000),
+    );
+
+    const pump = (): void => {
+      while (outstanding < inFlight && phase !== 'drain') {
+        const id = nextId++;
+        sentAt[id & 255] = performance.now();
+        outstanding++;
+        conn.send(frames.frame(id));
+      }
+    };
+
+    const advance = (now: number): void => {
+      if (phase === 'warmup' && now >= windowStart) {
+        phase = 'measure';
+        hooks?.start?.();
+      }
+      if (phase === 'measure' && now >= windowEnd) {
+        phase = 'drain';
+        hooks?.end?.();
+      }
+    };
+
+    conn.listen(
+      (frame) => {
+        const now = performance.now();
+        const id = expectId++;
+        try {
+          const response = decodeResponse(Apis.Produce, PRODUCE_VERSION, id, frame);
+          const partition = response.responses[0]?.partitionResponses[0];
+          if (partition === undefined || partition.errorCode !== 0) {
+            throw new Error(
+              `Produce failed: error code ${partition?.errorCode} ${partition?.errorMessage ?? ''}`,
+            );
+          }
+        } catch (err) {
+          finish(err as Error);
+          return;
+        }
+        outstanding--;
+        totalAcked += perBatch;
+        advance(now);
+        if (phase === 'measure') {
+          windowAcked += perBatch;
+          windowRequests++;
+          if (latencyCount === latencies.length) {
+            const grown = new Float64Array(latencies.length * 2);
+            grown.set(latencies);
+            latencies = grown;
+          }
+          latencies[latencyCount++] = now - sentAt[id & 255]!;
+        }
+        if (phase === 'drain') {
+          if (outstanding === 0) finish(null);
+          return;
+        }
+        pump();
+      },
+      (err) => finish(err),
+    );
+    pump();
+  });
+}
