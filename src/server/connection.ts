@@ -34,6 +34,7 @@ export class Connection<Services> {
   #inFlight = 0;
   #writeBlocked = false;
   #closing = false;
+  #flushScheduled = false;
   readonly closed: Promise<void>;
 
   constructor(
@@ -115,7 +116,7 @@ export class Connection<Services> {
       .finally(() => {
         slot.done = true;
         this.#inFlight--;
-        this.#flush();
+        this.#scheduleFlush();
         this.#updateReading();
       });
   }
@@ -126,20 +127,36 @@ export class Connection<Services> {
     this.#flush();
   }
 
+  /**
+   * Responses that complete in the same turn of the event loop leave in one write: the flush runs
+   * once the current promise callbacks have drained, not once per response.
+   */
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    process.nextTick(() => {
+      this.#flushScheduled = false;
+      this.#flush();
+    });
+  }
+
   #flush(): void {
-    while (this.#queue.length > 0 && this.#queue[0]!.done) {
-      const slot = this.#queue.shift()!;
-      if (slot.close) {
-        this.#queue.length = 0;
-        this.#socket.end();
-        return;
+    this.#socket.cork();
+    try {
+      while (this.#queue.length > 0 && this.#queue[0]!.done) {
+        const slot = this.#queue.shift()!;
+        if (slot.close) {
+          this.#queue.length = 0;
+          this.#socket.end();
+          return;
+        }
+        if (slot.frame === null || this.#socket.destroyed) continue;
+        let ok = true;
+        for (const chunk of slot.frame) ok = this.#socket.write(chunk);
+        if (!ok) this.#writeBlocked = true;
       }
-      if (slot.frame === null || this.#socket.destroyed) continue;
-      this.#socket.cork();
-      let ok = true;
-      for (const chunk of slot.frame) ok = this.#socket.write(chunk);
+    } finally {
       this.#socket.uncork();
-      if (!ok) this.#writeBlocked = true;
     }
   }
 
