@@ -48,11 +48,14 @@ async function listOffset(
                 request.isolationLevel === READ_COMMITTED ? 'txn_committed' : 'high_watermark',
             },
           );
-    if (found !== null) {
+    // Each version carries only its own fields: v0 a list of offsets, v1+ one offset and its
+    // timestamp, v4+ the leader epoch too.
+    if (found !== null && ctx.apiVersion === 0) {
+      response.oldStyleOffsets = [found.offset];
+    } else if (found !== null) {
       response.timestamp = found.timestamp;
       response.offset = found.offset;
       if (ctx.apiVersion >= 4) response.leaderEpoch = found.leaderEpoch ?? -1;
-      if (ctx.apiVersion === 0) response.oldStyleOffsets = [found.offset];
     }
   } catch (err) {
     response.errorCode = errorFields(ctx, err, `${topic}-${partitionIndex}`).errorCode;
