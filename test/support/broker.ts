@@ -42,3 +42,16 @@ export async function startBroker(
     },
   };
 }
+
+/** Runs `fn` against a fresh broker, always stopping it (and removing its data) afterwards. */
+export async function withBroker(
+  fn: (broker: TestBroker) => Promise<void>,
+  options: Parameters<typeof startBroker>[0] = {},
+): Promise<void> {
+  const broker = await startBroker(options);
+  try {
+    await fn(broker);
+  } finally {
+    await broker.stop();
+  }
+}

@@ -6,7 +6,7 @@
 // with an install hint; they never skip.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startBroker, type TestBroker } from '../../support/broker.js';
+import { withBroker, type TestBroker } from '../../support/broker.js';
 import { runChild } from '../../support/capture/client-capture.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -64,15 +64,6 @@ async function python(
   }
   const lines = stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]!) as Record<string, Record<string, unknown>>;
-}
-
-async function withBroker(fn: (broker: TestBroker) => Promise<void>): Promise<void> {
-  const broker = await startBroker();
-  try {
-    await fn(broker);
-  } finally {
-    await broker.stop();
-  }
 }
 
 test('confluent-kafka (Python) creates topics: configs, validate_only, and Kafka errors', async () => {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CompressionTypes } from 'kafkajs';
-import { startBroker, type TestBroker } from '../../support/broker.js';
+import { withBroker } from '../../support/broker.js';
 import {
   CODEC_IDS,
   recentTimestamp,
@@ -20,15 +20,6 @@ import { kcatConsume, shownKcat, shownKcatExpected } from '../../support/kcat.js
 import { codecProblems, storedBatches } from '../../support/log-batches.js';
 import { platformaticFetchAll } from '../../support/platformatic-fetch.js';
 import { kafkajsClient, kafkajsProduce, withoutNullHeaders } from '../../support/kafkajs-client.js';
-
-async function withBroker(fn: (broker: TestBroker) => Promise<void>): Promise<void> {
-  const broker = await startBroker();
-  try {
-    await fn(broker);
-  } finally {
-    await broker.stop();
-  }
-}
 
 const CODECS = [
   ['none', CompressionTypes.None],

@@ -8,7 +8,7 @@
 // starts its own broker.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startBroker, type TestBroker } from '../../support/broker.js';
+import { withBroker, type TestBroker } from '../../support/broker.js';
 import {
   ALL_BYTES,
   CODECS,
@@ -41,15 +41,6 @@ import { createTopic } from '../../support/kafkajs-client.js';
 const KEY_DELIMITER = '~';
 const MESSAGE_DELIMITER = '~~~END~~~\n';
 const text = (s: string): Buffer => Buffer.from(s, 'utf8');
-
-async function withBroker(fn: (broker: TestBroker) => Promise<void>): Promise<void> {
-  const broker = await startBroker();
-  try {
-    await fn(broker);
-  } finally {
-    await broker.stop();
-  }
-}
 
 /** One line of kcat input and the record it must become. */
 interface KcatInput {

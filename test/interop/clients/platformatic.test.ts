@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CompressionAlgorithmValue } from '@platformatic/kafka';
-import { startBroker, type TestBroker } from '../../support/broker.js';
+import { withBroker } from '../../support/broker.js';
 import {
   CODEC_IDS,
   recentTimestamp,
@@ -28,15 +28,6 @@ import {
 import { platformaticMessage, platformaticProduce } from '../../support/platformatic-produce.js';
 
 const text = (s: string): Buffer => Buffer.from(s, 'utf8');
-
-async function withBroker(fn: (broker: TestBroker) => Promise<void>): Promise<void> {
-  const broker = await startBroker();
-  try {
-    await fn(broker);
-  } finally {
-    await broker.stop();
-  }
-}
 
 const CODECS = ['none', 'gzip', 'snappy', 'lz4'] as const;
 

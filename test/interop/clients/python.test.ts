@@ -7,7 +7,7 @@
 // producer appends. Each test starts its own broker.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startBroker, type TestBroker } from '../../support/broker.js';
+import { withBroker } from '../../support/broker.js';
 import {
   CODECS,
   recentTimestamp,
@@ -35,15 +35,6 @@ import {
 import { BackgroundChild } from '../../support/run.js';
 
 const text = (s: string): Buffer => Buffer.from(s, 'utf8');
-
-async function withBroker(fn: (broker: TestBroker) => Promise<void>): Promise<void> {
-  const broker = await startBroker();
-  try {
-    await fn(broker);
-  } finally {
-    await broker.stop();
-  }
-}
 
 for (const codec of CODECS) {
   test(`confluent-kafka (Python) produces with compression.type=${codec}; every byte reads back`, async () => {

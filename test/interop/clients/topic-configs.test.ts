@@ -6,7 +6,7 @@
 // confluent-kafka, KafkaJS, @platformatic/kafka). Each test starts its own broker.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startBroker, type TestBroker } from '../../support/broker.js';
+import { withBroker, type TestBroker } from '../../support/broker.js';
 import {
   recentTimestamp,
   richRecords,
@@ -27,15 +27,6 @@ import {
 import { run } from '../../support/run.js';
 
 const text = (s: string): Buffer => Buffer.from(s, 'utf8');
-
-async function withBroker(fn: (broker: TestBroker) => Promise<void>): Promise<void> {
-  const broker = await startBroker();
-  try {
-    await fn(broker);
-  } finally {
-    await broker.stop();
-  }
-}
 
 test('message.timestamp.type=LogAppendTime: every consumer sees the broker time, not CreateTime', async () => {
   await withBroker(async (broker) => {

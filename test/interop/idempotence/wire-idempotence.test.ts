@@ -12,7 +12,7 @@ import { ErrorCodes } from '../../../src/errors/kafka-error.js';
 import { Apis } from '../../../src/protocol/generated/index.js';
 import type { ProduceResponse } from '../../../src/protocol/generated/api/produce.js';
 import { buildRecordBatch } from '../../../src/protocol/records/index.js';
-import { startBroker, type TestBroker } from '../../support/broker.js';
+import { startBroker, withBroker } from '../../support/broker.js';
 import { WireClient } from '../../server/handlers/wire-client.js';
 import {
   RawConnection,
@@ -22,15 +22,6 @@ import {
   kcatConsume,
   storedBatches,
 } from './support.js';
-
-async function withBroker(fn: (broker: TestBroker) => Promise<void>): Promise<void> {
-  const broker = await startBroker();
-  try {
-    await fn(broker);
-  } finally {
-    await broker.stop();
-  }
-}
 
 async function initProducerId(
   client: WireClient,

@@ -3,16 +3,9 @@
 // tests expect exactly these, so the two cannot drift apart silently. One topic per codec, so the
 // topic name in a Produce request says which codec its batches must carry.
 
-export type CodecName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+import type { CodecName } from '../interop-records.js';
 
-/** Kafka's codec id (record batch attributes bits 0-2) by name. */
-export const CODEC_IDS: Readonly<Record<CodecName, number>> = {
-  none: 0,
-  gzip: 1,
-  snappy: 2,
-  lz4: 3,
-  zstd: 4,
-};
+export { CODEC_IDS, type CodecName } from '../interop-records.js';
 
 export interface SentRecord {
   key: string;
