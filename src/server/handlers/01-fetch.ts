@@ -25,7 +25,6 @@ import { defineHandler, type RequestContext } from '../handler.js';
 import { errorFields } from './error-fields.js';
 
 const EMPTY = Buffer.alloc(0);
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 const READ_COMMITTED = 1;
 
 interface PartitionFetch {
@@ -187,9 +186,7 @@ export const fetchHandler = defineHandler({
   minVersion: 4,
   maxVersion: 17,
   async handle(ctx: RequestContext<BrokerServices>, request: FetchRequest): Promise<FetchResponse> {
-    const fetches = plan(ctx, request).map((f) =>
-      ctx.apiVersion >= 13 && f.topicId === ZERO_UUID ? { ...f, topic: undefined } : f,
-    );
+    const fetches = plan(ctx, request);
     if (ctx.apiVersion >= 7 && request.sessionEpoch > 0) {
       return {
         ...respond([], []),
