@@ -4,11 +4,20 @@
 // hands each log its LogConfig resolved from the topic's overrides and the broker's defaults.
 // Cluster mode will add followers, the ISR and the high watermark over replicas here.
 import { KafkaError } from '../errors/kafka-error.js';
-import { logConfigFor } from '../config/index.js';
-import type { MetadataStore, TopicMetadata } from '../metadata/metadata-store.js';
+import { logConfigFor, type BrokerConfig } from '../config/index.js';
+import {
+  topicOverrides,
+  type MetadataStore,
+  type TopicMetadata,
+} from '../metadata/metadata-store.js';
 import type { LogConfig, LogManager, PartitionLog, UnifiedLog } from '../storage/index.js';
 import type { BrokerConfigView } from './dynamic-broker-config.js';
 import type { LogProvisioner } from './topic-manager.js';
+
+/** A topic's LogConfig: its overrides over the broker's log.* defaults. */
+export function topicLogConfig(topic: TopicMetadata, broker: BrokerConfig): LogConfig {
+  return logConfigFor(topicOverrides(topic), broker);
+}
 
 export class ReplicaManager implements LogProvisioner {
   readonly #logs: LogManager;
@@ -24,7 +33,7 @@ export class ReplicaManager implements LogProvisioner {
   }
 
   logConfig(topic: TopicMetadata): LogConfig {
-    return logConfigFor(new Map(Object.entries(topic.configs)), this.#config.current);
+    return topicLogConfig(topic, this.#config.current);
   }
 
   /** The log of a partition led here; UNKNOWN_TOPIC_OR_PARTITION when there is none. */

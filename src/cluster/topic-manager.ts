@@ -11,7 +11,11 @@ import {
   type BrokerConfig,
   type ConfigEntry,
 } from '../config/index.js';
-import type { MetadataStore, TopicMetadata } from '../metadata/metadata-store.js';
+import {
+  topicOverrides,
+  type MetadataStore,
+  type TopicMetadata,
+} from '../metadata/metadata-store.js';
 import type { BrokerConfigView } from './dynamic-broker-config.js';
 import { validateTopicName } from '../metadata/topic-name.js';
 
@@ -190,7 +194,7 @@ export class TopicManager {
   }
 
   #overrides(name: string): ReadonlyMap<string, string> {
-    return new Map(Object.entries(this.#metadata.topic(name)?.configs ?? {}));
+    return topicOverrides(this.#metadata.topic(name));
   }
 
   async #setConfigs(name: string, configs: ReadonlyMap<string, string>): Promise<void> {

@@ -12,6 +12,11 @@ export interface TopicMetadata {
   readonly internal: boolean;
 }
 
+/** A topic's config overrides as the config layer takes them. */
+export function topicOverrides(topic: TopicMetadata | undefined): ReadonlyMap<string, string> {
+  return new Map(Object.entries(topic?.configs ?? {}));
+}
+
 export interface BrokerMetadata {
   readonly nodeId: number;
   readonly host: string;

@@ -7,9 +7,8 @@ import { pino, type Logger } from 'pino';
 import type { BrokerConfig, Endpoint } from '../config/index.js';
 import { DynamicBrokerConfig } from '../cluster/dynamic-broker-config.js';
 import { ProducerIdManager } from '../cluster/producer-id-manager.js';
-import { ReplicaManager } from '../cluster/replica-manager.js';
+import { ReplicaManager, topicLogConfig } from '../cluster/replica-manager.js';
 import { TopicManager } from '../cluster/topic-manager.js';
-import { logConfigFor } from '../config/index.js';
 import { LocalMetadataStore } from '../metadata/local-metadata-store.js';
 import type { BrokerMetadata } from '../metadata/metadata-store.js';
 import { DEFAULT_LOG_CONFIG, LogManager } from '../storage/index.js';
@@ -80,7 +79,7 @@ export class Broker {
         const meta = metadata.topic(topic);
         return meta === undefined
           ? DEFAULT_LOG_CONFIG
-          : logConfigFor(new Map(Object.entries(meta.configs)), dynamicConfig.current);
+          : topicLogConfig(meta, dynamicConfig.current);
       },
       retentionCheckIntervalMs: config.get('log.retention.check.interval.ms'),
       recoveryPointCheckpointIntervalMs: config.get('log.flush.offset.checkpoint.interval.ms'),

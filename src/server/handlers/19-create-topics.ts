@@ -9,6 +9,7 @@
 // v1+ carries errorMessage; v5+ the partition count, replication factor and configs of the topic
 // (as the controller resolves them); v7 its id. With validateOnly the id is the zero UUID (Kafka
 // sends a random id it never stores). timeoutMs is not needed: creation completes in the request.
+import { topicOverrides } from '../../metadata/metadata-store.js';
 import { createdTopicConfigs } from '../../config/index.js';
 import { Apis } from '../../protocol/generated/index.js';
 import type {
@@ -50,7 +51,7 @@ async function createTopic(
       topicId: created.topicId,
       numPartitions: created.partitions,
       replicationFactor: created.replicationFactor,
-      configs: createdTopicConfigs(new Map(Object.entries(created.configs)), config),
+      configs: createdTopicConfigs(topicOverrides(created), config),
     });
   } catch (err) {
     return result(topic.name, errorFields(ctx, err, `topic ${topic.name}`));

@@ -12,6 +12,7 @@
 //   the generic message.
 // v0 has no configSource; it has isDefault instead, set for configs whose source is
 // DEFAULT_CONFIG (from v1 the field is gone and must stay false).
+import { topicOverrides } from '../../metadata/metadata-store.js';
 import {
   CONFIG_SOURCES,
   RESOURCE_TYPES,
@@ -51,7 +52,7 @@ function describe(
       if (topic === undefined) {
         return { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION.code, errorMessage: null };
       }
-      return describeTopicConfigs(new Map(Object.entries(topic.configs)), config, options);
+      return describeTopicConfigs(topicOverrides(topic), config, options);
     }
     case RESOURCE_TYPES.BROKER:
       return describeBrokerConfigs(config, name, options);
