@@ -49,6 +49,8 @@ const LIVE_BROKERS = 1;
 const TOPIC_REPLICATION_FACTOR = 1;
 /** KRaft's metadata log: Kafka refuses to create it as a regular topic. */
 const CLUSTER_METADATA_TOPIC = '__cluster_metadata';
+/** Kafka's internal topics (Topic.isInternal): the coordinators' state, marked internal. */
+const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state']);
 
 export class TopicManager {
   readonly #metadata: MetadataStore;
@@ -88,9 +90,14 @@ export class TopicManager {
         `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${LIVE_BROKERS} broker(s) are registered.`,
       );
     }
-    const draft = { name: request.name, partitions, configs: Object.fromEntries(configs) };
+    const draft = {
+      name: request.name,
+      partitions,
+      configs: Object.fromEntries(configs),
+      internal: INTERNAL_TOPICS.has(request.name),
+    };
     if (validateOnly) {
-      return { ...draft, topicId: 'AAAAAAAAAAAAAAAAAAAAAA', internal: false, replicationFactor };
+      return { ...draft, topicId: 'AAAAAAAAAAAAAAAAAAAAAA', replicationFactor };
     }
     const topic = await this.#metadata.createTopic(draft);
     await this.#logs.createPartitionLogs(topic, range(0, partitions));

@@ -9,6 +9,11 @@ import { DynamicBrokerConfig } from '../cluster/dynamic-broker-config.js';
 import { ProducerIdManager } from '../cluster/producer-id-manager.js';
 import { ReplicaManager, topicLogConfig } from '../cluster/replica-manager.js';
 import { TopicManager } from '../cluster/topic-manager.js';
+import {
+  GROUP_METADATA_TOPIC_NAME,
+  GroupCoordinator,
+} from '../coordinator/group/group-coordinator.js';
+import { groupCoordinatorConfig } from '../coordinator/group/coordinator-config.js';
 import { LocalMetadataStore } from '../metadata/local-metadata-store.js';
 import type { BrokerMetadata } from '../metadata/metadata-store.js';
 import { DEFAULT_LOG_CONFIG, LogManager } from '../storage/index.js';
@@ -51,6 +56,7 @@ export class Broker {
   #metadata: LocalMetadataStore | undefined;
   #logs: LogManager | undefined;
   #ticker: NodeJS.Timeout | undefined;
+  #groups: GroupCoordinator | undefined;
 
   constructor(options: BrokerOptions) {
     this.config = options.config;
@@ -106,6 +112,37 @@ export class Broker {
       logs.tick().catch((err: unknown) => this.log.error({ err }, 'log maintenance failed'));
     }, TICK_MS);
     this.#ticker.unref();
+    const topics = new TopicManager(metadata, replicas, dynamicConfig);
+    const groups = new GroupCoordinator({
+      host: {
+        partitionCount: () => metadata.topic(GROUP_METADATA_TOPIC_NAME)?.partitions,
+        create: async () => {
+          const c = dynamicConfig.current;
+          await topics.createTopic(
+            {
+              name: GROUP_METADATA_TOPIC_NAME,
+              numPartitions: c.get('offsets.topic.num.partitions'),
+              replicationFactor: c.get('offsets.topic.replication.factor'),
+              assignments: [],
+              // Kafka's GroupCoordinator.groupMetadataTopicConfigs.
+              configs: [
+                { name: 'cleanup.policy', value: 'compact' },
+                { name: 'compression.type', value: 'producer' },
+                { name: 'segment.bytes', value: String(c.get('offsets.topic.segment.bytes')) },
+              ],
+            },
+            false,
+          );
+        },
+        log: (partition) => replicas.partition(GROUP_METADATA_TOPIC_NAME, partition),
+      },
+      config: () => groupCoordinatorConfig(dynamicConfig.current),
+      compressionCodec: () => dynamicConfig.current.get('offsets.topic.compression.codec'),
+      leaderEpoch: replicas.leaderEpoch,
+      logger: this.log,
+    });
+    await groups.start();
+    this.#groups = groups;
     const registry = new HandlerRegistry<BrokerServices>(HANDLERS);
     const services: BrokerServices = {
       get config() {
@@ -113,7 +150,8 @@ export class Broker {
       },
       dynamicConfig,
       metadata,
-      topics: new TopicManager(metadata, replicas, dynamicConfig),
+      topics,
+      groups,
       replicas,
       producerIds: new ProducerIdManager(metadata),
       leaderEpoch: replicas.leaderEpoch,
@@ -146,6 +184,8 @@ export class Broker {
     await this.#server?.close(this.#graceMs);
     this.#server = undefined;
     clearInterval(this.#ticker);
+    this.#groups?.stop();
+    this.#groups = undefined;
     await this.#logs?.close();
     this.#logs = undefined;
   }

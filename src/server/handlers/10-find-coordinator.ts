@@ -1,0 +1,97 @@
+// FindCoordinator (key 10), v0-6. Every group is coordinated by this broker (it leads every
+// `__consumer_offsets` partition); the first lookup creates that topic, as Kafka does. v0-3 ask
+// for one key; v4+ batch keys in `coordinatorKeys` and get one result each.
+// Key type 0 is a group. Key type 1 (a transactional id) is answered with
+// TRANSACTIONAL_ID_AUTHORIZATION_FAILED until transactions exist, the same refusal
+// InitProducerId gives (see 22-init-producer-id.ts); any other type is INVALID_REQUEST.
+import { KafkaError } from '../../errors/kafka-error.js';
+import { Apis } from '../../protocol/generated/index.js';
+import type {
+  FindCoordinatorRequest,
+  FindCoordinatorResponse,
+  FindCoordinatorResponseCoordinator,
+} from '../../protocol/generated/api/find-coordinator.js';
+import type { BrokerServices } from '../broker-services.js';
+import { defineHandler, type RequestContext } from '../handler.js';
+import { errorFields } from './error-fields.js';
+import { GROUP_METADATA_TOPIC_NAME } from '../../coordinator/group/group-coordinator.js';
+
+const GROUP = 0;
+const TRANSACTION = 1;
+
+async function lookup(
+  ctx: RequestContext<BrokerServices>,
+  key: string,
+  keyType: number,
+): Promise<FindCoordinatorResponseCoordinator> {
+  const failed = (error: KafkaError): FindCoordinatorResponseCoordinator => ({
+    key,
+    nodeId: -1,
+    host: '',
+    port: -1,
+    errorCode: error.errorCode,
+    errorMessage: error.message,
+  });
+  if (keyType === TRANSACTION) {
+    return failed(
+      new KafkaError(
+        'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+        'Transactions are not supported by this broker yet',
+      ),
+    );
+  }
+  if (keyType !== GROUP) {
+    return failed(new KafkaError('INVALID_REQUEST', `Unsupported coordinator key type ${keyType}`));
+  }
+  try {
+    await ctx.services.groups.ensureTopic();
+  } catch (err) {
+    // Kafka answers COORDINATOR_NOT_AVAILABLE while __consumer_offsets cannot be created (for
+    // example offsets.topic.replication.factor above the broker count).
+    const cause = errorFields(ctx, err, `topic ${GROUP_METADATA_TOPIC_NAME}`);
+    return failed(
+      new KafkaError(
+        'COORDINATOR_NOT_AVAILABLE',
+        `Cannot create ${GROUP_METADATA_TOPIC_NAME}: ${cause.errorMessage ?? 'unknown error'}`,
+      ),
+    );
+  }
+  const [broker] = ctx.services.brokers();
+  if (broker === undefined) return failed(new KafkaError('COORDINATOR_NOT_AVAILABLE'));
+  return {
+    key,
+    nodeId: broker.nodeId,
+    host: broker.host,
+    port: broker.port,
+    errorCode: 0,
+    errorMessage: null,
+  };
+}
+
+export const findCoordinatorHandler = defineHandler({
+  api: Apis.FindCoordinator,
+  minVersion: 0,
+  maxVersion: 6,
+  async handle(
+    ctx: RequestContext<BrokerServices>,
+    request: FindCoordinatorRequest,
+  ): Promise<FindCoordinatorResponse> {
+    const response = Apis.FindCoordinator.response.create();
+    if (ctx.apiVersion >= 4) {
+      const coordinators = await Promise.all(
+        request.coordinatorKeys.map((key) => lookup(ctx, key, request.keyType)),
+      );
+      return { ...response, coordinators };
+    }
+    const keyType = ctx.apiVersion >= 1 ? request.keyType : GROUP;
+    const c = await lookup(ctx, request.key, keyType);
+    return {
+      ...response,
+      errorCode: c.errorCode,
+      errorMessage: ctx.apiVersion >= 1 ? c.errorMessage : null,
+      nodeId: c.nodeId,
+      host: c.host,
+      port: c.port,
+    };
+  },
+});

@@ -1,0 +1,24 @@
+// ListGroups (key 16), v0-5: every group this broker coordinates. v4+ filter by state and report
+// it; v5+ filter by type ("classic", "consumer") and report it. Before the first FindCoordinator
+// creates __consumer_offsets there are no groups.
+import { Apis } from '../../protocol/generated/index.js';
+import type {
+  ListGroupsRequest,
+  ListGroupsResponse,
+} from '../../protocol/generated/api/list-groups.js';
+import type { BrokerServices } from '../broker-services.js';
+import { defineHandler, type RequestContext } from '../handler.js';
+import { groupContext } from './group-context.js';
+
+export const listGroupsHandler = defineHandler({
+  api: Apis.ListGroups,
+  minVersion: 0,
+  maxVersion: 5,
+  handle(ctx: RequestContext<BrokerServices>, request: ListGroupsRequest): ListGroupsResponse {
+    const shardCtx = groupContext(ctx);
+    const groups = ctx.services.groups
+      .shards()
+      .flatMap((shard) => shard.listGroups(request, shardCtx).response.groups);
+    return { throttleTimeMs: 0, errorCode: 0, groups };
+  },
+});
