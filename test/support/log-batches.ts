@@ -4,7 +4,6 @@
 //   baseOffset int64 | batchLength int32 | partitionLeaderEpoch int32 | magic int8 | crc uint32 |
 //   attributes int16 | lastOffsetDelta int32 | baseTimestamp int64 | maxTimestamp int64 | …
 // A tail that does not hold a whole batch ends the walk (it is what recovery would truncate).
-import { CODEC_IDS, type CodecName } from './interop-records.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -69,21 +68,11 @@ export function storedBatches(dataDir: string, topic: string, partition = 0): St
  * Why librdkafka 2.0.2 may silently send a codec's batches uncompressed: it enables gzip, snappy
  * and lz4 only when ApiVersions advertises Produce v0 (Kafka 4 advertises 0+ for this reason,
  * KAFKA-18659), lz4 only when FindCoordinator is advertised, zstd only with Produce v7 and Fetch
- * v10.
+ * v10. Samsa advertises all of them, so every codec must arrive compressed.
  */
 export const LIBRDKAFKA_CODEC_HINT =
   'librdkafka 2.0.2 compresses gzip/snappy/lz4 only when ApiVersions advertises Produce from v0 ' +
   '(KAFKA-18659), and lz4 only when FindCoordinator is advertised';
-
-/**
- * The codec librdkafka 2.0.2 actually writes for `codec` against Samsa today. It sends lz4 only to
- * brokers that list FindCoordinator, which Samsa serves once consumer groups exist; until then its
- * lz4 batches arrive uncompressed (still correct, just not compressed). This test fails, on
- * purpose, the day that changes.
- */
-export function librdkafkaStoredCodec(codec: CodecName): number {
-  return codec === 'lz4' ? CODEC_IDS.none : CODEC_IDS[codec];
-}
 
 /** The stored batch that holds `offset`. */
 export function batchHolding(batches: readonly StoredBatch[], offset: bigint): StoredBatch {

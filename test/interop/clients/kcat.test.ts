@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { withBroker, type TestBroker } from '../../support/broker.js';
 import {
   ALL_BYTES,
+  CODEC_IDS,
   CODECS,
   recentTimestamp,
   show,
@@ -27,12 +28,7 @@ import {
   shownKcat,
   shownKcatExpected,
 } from '../../support/kcat.js';
-import {
-  LIBRDKAFKA_CODEC_HINT,
-  codecProblems,
-  librdkafkaStoredCodec,
-  storedBatches,
-} from '../../support/log-batches.js';
+import { LIBRDKAFKA_CODEC_HINT, codecProblems, storedBatches } from '../../support/log-batches.js';
 import { platformaticCanZstd, platformaticFetchAll } from '../../support/platformatic-fetch.js';
 import { pythonConsume, pythonProduce } from '../../support/python-client.js';
 import { BackgroundChild } from '../../support/run.js';
@@ -185,13 +181,13 @@ for (const codec of CODECS) {
       // codec kcat was asked for.
       const batches = storedBatches(broker.dataDir, topic);
       const problems = [
-        ...codecProblems(batches, librdkafkaStoredCodec(codec), BigInt(withNulls.length - 1)),
-        ...codecProblems(batches, librdkafkaStoredCodec(codec), BigInt(sent.length - 1)),
+        ...codecProblems(batches, CODEC_IDS[codec], BigInt(withNulls.length - 1)),
+        ...codecProblems(batches, CODEC_IDS[codec], BigInt(sent.length - 1)),
       ];
       assert.deepEqual(
         [...new Set(problems)],
         [],
-        `kcat -z ${codec} must send ${codec} batches (codec id ${librdkafkaStoredCodec(codec)}); ${LIBRDKAFKA_CODEC_HINT}`,
+        `kcat -z ${codec} must send ${codec} batches (codec id ${CODEC_IDS[codec]}); ${LIBRDKAFKA_CODEC_HINT}`,
       );
     });
   });

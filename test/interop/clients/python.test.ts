@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withBroker } from '../../support/broker.js';
 import {
+  CODEC_IDS,
   CODECS,
   recentTimestamp,
   richRecords,
@@ -18,12 +19,7 @@ import {
   type TestRecord,
 } from '../../support/interop-records.js';
 import { kcat, kcatConsume, shownKcat, shownKcatExpected } from '../../support/kcat.js';
-import {
-  LIBRDKAFKA_CODEC_HINT,
-  codecProblems,
-  librdkafkaStoredCodec,
-  storedBatches,
-} from '../../support/log-batches.js';
+import { LIBRDKAFKA_CODEC_HINT, codecProblems, storedBatches } from '../../support/log-batches.js';
 import { platformaticCanZstd, platformaticFetchAll } from '../../support/platformatic-fetch.js';
 import {
   PYTHON,
@@ -74,9 +70,9 @@ for (const codec of CODECS) {
 
       // Record 7 is 4 KiB of repeated text: its batch must be stored with the codec asked for.
       assert.deepEqual(
-        codecProblems(storedBatches(broker.dataDir, topic), librdkafkaStoredCodec(codec), 7n),
+        codecProblems(storedBatches(broker.dataDir, topic), CODEC_IDS[codec], 7n),
         [],
-        `compression.type=${codec} must send ${codec} batches (codec id ${librdkafkaStoredCodec(codec)}); ${LIBRDKAFKA_CODEC_HINT}`,
+        `compression.type=${codec} must send ${codec} batches (codec id ${CODEC_IDS[codec]}); ${LIBRDKAFKA_CODEC_HINT}`,
       );
     });
   });
