@@ -75,6 +75,7 @@ function readMetaProperties(dir: string): Map<string, string> | null {
 }
 
 export class LocalMetadataStore implements MetadataStore {
+  readonly #topicListeners = new Set<() => void>();
   readonly clusterId: string;
   readonly #dir: string;
   #topics = new Map<string, TopicMetadata>();
@@ -167,6 +168,7 @@ export class LocalMetadataStore implements MetadataStore {
     };
     this.#topics.set(created.name, created);
     this.#persist();
+    this.#topicsChanged();
     return created;
   }
 
@@ -174,11 +176,23 @@ export class LocalMetadataStore implements MetadataStore {
     const topic = this.#require(name);
     this.#topics.delete(name);
     this.#persist();
+    this.#topicsChanged();
     return topic;
   }
 
   async setPartitionCount(name: string, partitions: number): Promise<TopicMetadata> {
-    return this.#update(name, { partitions });
+    const topic = await this.#update(name, { partitions });
+    this.#topicsChanged();
+    return topic;
+  }
+
+  onTopicsChanged(listener: () => void): () => void {
+    this.#topicListeners.add(listener);
+    return () => this.#topicListeners.delete(listener);
+  }
+
+  #topicsChanged(): void {
+    for (const listener of this.#topicListeners) listener();
   }
 
   async setTopicConfigs(name: string, configs: Record<string, string>): Promise<TopicMetadata> {

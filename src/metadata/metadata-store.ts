@@ -43,6 +43,11 @@ export interface MetadataStore {
   setPartitionCount(name: string, partitions: number): Promise<TopicMetadata>;
   setTopicConfigs(name: string, configs: Record<string, string>): Promise<TopicMetadata>;
   /**
+   * Calls `listener` after a topic is created or deleted or gains partitions (what the group
+   * coordinator's subscriptions depend on). Returns a function that removes the listener.
+   */
+  onTopicsChanged(listener: () => void): () => void;
+  /**
    * Reserves the next `size` producer ids and returns the first. The reservation is durable
    * before it returns, so an id is never handed out twice, across restarts (Kafka's controller
    * hands brokers blocks the same way, AllocateProducerIds). Ids not used before a restart are

@@ -80,3 +80,23 @@ test('dynamic broker configs survive a reopen', async () => {
   assert.deepEqual(reopened.brokerConfigs('1'), { 'log.cleaner.threads': '2' });
   assert.deepEqual(reopened.brokerConfigs('7'), {});
 });
+
+test('topic listeners hear creations, deletions and new partitions, not config changes', async () => {
+  const store = LocalMetadataStore.open([dir], 1);
+  const heard: string[] = [];
+  const stop = store.onTopicsChanged(() =>
+    heard.push(
+      store
+        .topics()
+        .map((t) => `${t.name}:${t.partitions}`)
+        .join(','),
+    ),
+  );
+  await store.createTopic({ name: 'a', partitions: 1, configs: {} });
+  await store.setPartitionCount('a', 2);
+  await store.setTopicConfigs('a', { 'retention.ms': '1' });
+  await store.deleteTopic('a');
+  stop();
+  await store.createTopic({ name: 'b', partitions: 1, configs: {} });
+  assert.deepEqual(heard, ['a:1', 'a:2', '']);
+});
