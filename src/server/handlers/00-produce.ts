@@ -9,6 +9,7 @@
 // for, so acks=-1 is answered like acks=1 once the batch is in the log. Transactional produce
 // arrives with the transactions work; until then a transactional id is refused per partition with
 // INVALID_TXN_STATE (what Kafka answers for a partition not in an ongoing transaction).
+// Clients cannot write internal topics (__consumer_offsets): INVALID_TOPIC_EXCEPTION, as Kafka.
 import { KafkaError } from '../../errors/kafka-error.js';
 import { Apis } from '../../protocol/generated/index.js';
 import type {
@@ -45,6 +46,10 @@ async function producePartition(
   try {
     if (request.transactionalId !== null) {
       throw new KafkaError('INVALID_TXN_STATE', 'Transactions are not supported yet');
+    }
+    if (ctx.services.metadata.topic(topic)?.internal === true) {
+      // Only the coordinators write their topics (Kafka's ReplicaManager, internalTopicsAllowed).
+      throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${topic}`);
     }
     if (records === null || records.length === 0) {
       throw new KafkaError('INVALID_RECORD', 'Produce request carries no record batch');
