@@ -106,6 +106,8 @@ export interface ChildBrokerOptions {
   readonly dataDir: string;
   /** When set, the broker runs with --cpu-prof and writes its profile here on stop. */
   readonly cpuProfileDir?: string;
+  /** More `key=value` broker settings, passed as --override. */
+  readonly overrides?: readonly string[];
 }
 
 export async function startChildBroker(options: ChildBrokerOptions): Promise<BenchServer> {
@@ -122,6 +124,7 @@ export async function startChildBroker(options: ChildBrokerOptions): Promise<Ben
       'listeners=PLAINTEXT://127.0.0.1:0',
       '--override',
       `log.dirs=${options.dataDir}`,
+      ...(options.overrides ?? []).flatMap((o) => ['--override', o]),
     ],
     SAMSA_BANNER,
     { ...process.env, SAMSA_LOG_LEVEL: process.env.SAMSA_LOG_LEVEL ?? 'warn' },

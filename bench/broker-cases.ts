@@ -23,7 +23,7 @@ import {
   type ProduceFrames,
   type RecordShape,
 } from './produce-frames.js';
-import { quantile, runProduce } from './produce-load.js';
+import { quantile, runPipelined } from './pipelined-load.js';
 
 export type Mode = 'child' | 'in-process';
 
@@ -126,7 +126,7 @@ class ProduceCase {
     if (this.#error !== null) return;
     try {
       this.#conn ??= await FrameConnection.open(this.#server.port);
-      const run = await runProduce(this.#conn, this.#frames, {
+      const run = await runPipelined(this.#conn, this.#frames, {
         inFlight: this.#settings.inFlight,
         warmupMs: this.#settings.sliceWarmupMs,
         measureMs,
@@ -237,15 +237,15 @@ class ConsumeCase {
   }
 }
 
-/** A one-partition topic whose files go at once when it is deleted (see above). */
-export async function createTopic(port: number, name: string): Promise<void> {
+/** A topic (one partition by default) whose files go at once when it is deleted (see above). */
+export async function createTopic(port: number, name: string, numPartitions = 1): Promise<void> {
   const conn = await FrameConnection.open(port);
   try {
     const response = await conn.request(Apis.CreateTopics, 7, {
       topics: [
         {
           name,
-          numPartitions: 1,
+          numPartitions,
           replicationFactor: 1,
           assignments: [],
           configs: [{ name: 'file.delete.delay.ms', value: '0' }],
@@ -436,7 +436,7 @@ export async function warmUp(
       const conn = await FrameConnection.open(broker.port);
       let records = 0;
       try {
-        const run = await runProduce(conn, frames, {
+        const run = await runPipelined(conn, frames, {
           inFlight: settings.inFlight,
           warmupMs: 0,
           measureMs: settings.warmupMs,

@@ -4,7 +4,7 @@
 // server that appends the same produce frames to a file and reads them back (raw-server.ts).
 //
 // Load: pre-built Produce v9 batches on one socket with several requests in flight, so the client
-// costs almost nothing (produce-frames.ts, produce-load.ts); Fetch v12 one request at a time
+// costs almost nothing (produce-frames.ts, pipelined-load.ts); Fetch v12 one request at a time
 // (consume-load.ts); kcat as an independent cross-check. Everything is bounded in time, runs on a
 // temp data dir removed at the end, and reports figures, never verdicts.
 //
@@ -12,9 +12,10 @@
 // SAMSA_BENCH_IN_FLIGHT (default 5), SAMSA_BENCH_MODES (child,in-process), SAMSA_BENCH_KCAT=0
 // (skip kcat), SAMSA_BENCH_CPU_PROFILE=DIR (run the child broker with --cpu-prof into DIR),
 // SAMSA_BENCH_DIR (where the temp data dir goes; the OS temp dir by default).
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { startBenchRun } from './bench-run.js';
 import { staleCompiledBroker, startChildBroker, startInProcessBroker } from './bench-servers.js';
 import { benchShape, warmUp, type BenchSettings, type Mode, type Row } from './broker-cases.js';
 import { printRows } from './broker-report.js';
@@ -37,20 +38,7 @@ const SHAPES: readonly RecordShape[] = [
   { recordBytes: 1024, recordsPerBatch: 16 },
 ];
 
-const dataDir = mkdtempSync(join(process.env.SAMSA_BENCH_DIR ?? tmpdir(), 'samsa-bench-'));
-let cleaned = false;
-function cleanUp(): void {
-  if (cleaned) return;
-  cleaned = true;
-  rmSync(dataDir, { recursive: true, force: true });
-}
-process.once('exit', cleanUp);
-process.once('SIGINT', () => process.exit(130));
-process.once('SIGTERM', () => process.exit(143));
-setTimeout(() => {
-  console.error(`Broker benchmark stopped: it ran past its ${TOTAL_BOUND_MS / 1000} s bound`);
-  process.exit(1);
-}, TOTAL_BOUND_MS).unref();
+const dataDir = startBenchRun('Broker benchmark', 'samsa-bench-', TOTAL_BOUND_MS);
 
 const settings: BenchSettings = {
   seconds: SECONDS,

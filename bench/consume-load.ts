@@ -15,7 +15,7 @@ import {
   RECORDS_OFFSET,
 } from '../src/protocol/records/index.js';
 import { decodeResponse, encodeRequest, FrameConnection } from './frame-connection.js';
-import type { WindowHooks } from './produce-load.js';
+import type { WindowHooks } from './pipelined-load.js';
 
 export const FETCH_VERSION = 12;
 const MAX_BYTES = 50 * 1024 * 1024;

@@ -33,6 +33,24 @@ export function encodeRequest<Req>(
   return w.toBuffer();
 }
 
+/** Offset of the correlation id in a request frame: size (4), api key (2), api version (2). */
+const CORRELATION_ID_AT = 8;
+
+/**
+ * Copies of one request frame in a ring of `ringSize` slots; `frame(id)` patches the correlation
+ * id of slot `id % ringSize` in place and returns it, so sending costs no encoding. A slot must
+ * be reused only after its previous request was answered (keep the ring larger than the number
+ * of requests in flight), so its bytes are never patched while the socket may still write them.
+ */
+export function frameRing(template: Buffer, ringSize: number): (id: number) => Buffer {
+  const ring = Array.from({ length: ringSize }, () => Buffer.from(template));
+  return (id) => {
+    const slot = ring[id % ringSize]!;
+    slot.writeInt32BE(id, CORRELATION_ID_AT);
+    return slot;
+  };
+}
+
 /** Decodes a response frame (no size prefix), checking its correlation id. */
 export function decodeResponse<Res>(
   api: ApiDefinition<unknown, Res>,

@@ -1,11 +1,18 @@
-// The produce load generator: pre-built Produce v9 frames over one socket with up to `inFlight`
-// requests outstanding (librdkafka's max.in.flight is 5), for a warm-up and then a measured
-// window, after which it stops sending and waits for the answers still due. Every response is
-// decoded and its error code checked, so a failing broker cannot post a good number.
+// The pipelined load generator: pre-built request frames (Produce, OffsetCommit) over one socket
+// with up to `inFlight` requests outstanding (librdkafka's max.in.flight is 5), for a warm-up and
+// then a measured window, after which it stops sending and waits for the answers still due.
+// Every response goes through the traffic's `settle`, which decodes it and throws on an error
+// code, so a failing broker cannot post a good number.
 import { performance } from 'node:perf_hooks';
-import { Apis } from '../src/protocol/generated/index.js';
-import { decodeResponse, type FrameConnection } from './frame-connection.js';
-import { PRODUCE_VERSION, type ProduceFrames } from './produce-frames.js';
+import type { FrameConnection } from './frame-connection.js';
+
+/** Requests to pipeline: pre-built frames, and the check of each answer. */
+export interface PipelinedTraffic {
+  /** The frame for correlation id `id` (patched in place in a ring slot). */
+  frame(id: number): Buffer;
+  /** Decodes the answer to request `id`, throws on an error, and returns the units it acknowledged. */
+  settle(id: number, frame: Buffer): number;
+}
 
 export interface WindowHooks {
   /** Called when the measured window opens and closes (for CPU sampling). */
@@ -13,7 +20,7 @@ export interface WindowHooks {
   readonly end?: () => void;
 }
 
-export interface ProduceOptions {
+export interface PipelinedOptions {
   readonly inFlight: number;
   readonly warmupMs: number;
   readonly measureMs: number;
@@ -22,10 +29,10 @@ export interface ProduceOptions {
   readonly hooks?: WindowHooks;
 }
 
-export interface ProduceRun {
-  /** Records acknowledged inside the measured window. */
+export interface PipelinedRun {
+  /** Units (records, committed offsets) acknowledged inside the measured window. */
   readonly records: number;
-  /** Records acknowledged in the whole run, warm-up and drain included (what the log holds). */
+  /** Units acknowledged in the whole run, warm-up and drain included (what the log holds). */
   readonly totalRecords: number;
   readonly requests: number;
   readonly seconds: number;
@@ -40,13 +47,12 @@ export function quantile(sorted: Float64Array, q: number): number {
   return sorted[rank]!;
 }
 
-export function runProduce(
+export function runPipelined(
   conn: FrameConnection,
-  frames: ProduceFrames,
-  options: ProduceOptions,
-): Promise<ProduceRun> {
+  traffic: PipelinedTraffic,
+  options: PipelinedOptions,
+): Promise<PipelinedRun> {
   const { inFlight, hooks } = options;
-  const perBatch = frames.shape.recordsPerBatch;
   const sentAt = new Float64Array(256);
   let latencies = new Float64Array(1 << 16);
   let latencyCount = 0;
@@ -61,7 +67,7 @@ export function runProduce(
   const windowStart = began + options.warmupMs;
   const windowEnd = windowStart + options.measureMs;
 
-  return new Promise<ProduceRun>((resolve, reject) => {
+  return new Promise<PipelinedRun>((resolve, reject) => {
     let done = false;
     // A run whose answers never come still moves through its phases, so the hooks always pair.
     const ticker = setInterval(() => {
@@ -87,7 +93,7 @@ export function runProduce(
       });
     };
     const watchdog = setTimeout(
-      () => finish(new Error(`Produce run did not finish: ${outstanding} requests unanswered`)),
+      () => finish(new Error(`Pipelined run did not finish: ${outstanding} requests unanswered`)),
       options.warmupMs + options.measureMs + (options.drainTimeoutMs ?? 30_000),
     );
 
@@ -96,7 +102,7 @@ export function runProduce(
         const id = nextId++;
         sentAt[id & 255] = performance.now();
         outstanding++;
-        conn.send(frames.frame(id));
+        conn.send(traffic.frame(id));
       }
     };
 
@@ -115,23 +121,18 @@ export function runProduce(
       (frame) => {
         const now = performance.now();
         const id = expectId++;
+        let units: number;
         try {
-          const response = decodeResponse(Apis.Produce, PRODUCE_VERSION, id, frame);
-          const partition = response.responses[0]?.partitionResponses[0];
-          if (partition === undefined || partition.errorCode !== 0) {
-            throw new Error(
-              `Produce failed: error code ${partition?.errorCode} ${partition?.errorMessage ?? ''}`,
-            );
-          }
+          units = traffic.settle(id, frame);
         } catch (err) {
           finish(err as Error);
           return;
         }
         outstanding--;
-        totalAcked += perBatch;
+        totalAcked += units;
         advance(now);
         if (phase === 'measure') {
-          windowAcked += perBatch;
+          windowAcked += units;
           windowRequests++;
           if (latencyCount === latencies.length) {
             const grown = new Float64Array(latencies.length * 2);

@@ -1,17 +1,16 @@
 // Pre-built produce traffic: one uncompressed magic-2 batch per request, shaped the way real
 // producers batch (about 16 KiB, the Java producer's batch.size), encoded once as a Produce v9
 // frame and copied into a small ring. The load generator only patches the correlation id of the
-// ring slot it sends next, so building requests costs the client nothing during a run. A slot is
-// reused only after its previous request was answered (the ring is larger than the number of
-// requests in flight), so its bytes are never patched while the socket may still be writing them.
+// ring slot it sends next (frameRing), so building requests costs the client nothing during a
+// run. Every response is decoded and its error code checked, so a failing broker cannot post a
+// good number.
 import { randomBytes } from 'node:crypto';
 import { Apis } from '../src/protocol/generated/index.js';
 import { buildRecordBatch } from '../src/protocol/records/index.js';
-import { encodeRequest } from './frame-connection.js';
+import { decodeResponse, encodeRequest, frameRing } from './frame-connection.js';
+import type { PipelinedTraffic } from './pipelined-load.js';
 
 export const PRODUCE_VERSION = 9;
-/** Offset of the correlation id in a frame: size (4), api key (2), api version (2). */
-const CORRELATION_ID_AT = 8;
 
 export interface RecordShape {
   /** Value size of each record; keys are null, as in kafka-producer-perf-test. */
@@ -19,15 +18,13 @@ export interface RecordShape {
   readonly recordsPerBatch: number;
 }
 
-export interface ProduceFrames {
+export interface ProduceFrames extends PipelinedTraffic {
   readonly shape: RecordShape;
   readonly acks: number;
   /** Bytes of one frame, size prefix included. */
   readonly frameBytes: number;
   /** Bytes of one record batch. */
   readonly batchBytes: number;
-  /** The frame for correlation id `id`, patched in place in its ring slot. */
-  frame(id: number): Buffer;
 }
 
 export function shapeLabel(shape: RecordShape): string {
@@ -54,16 +51,22 @@ export function buildProduceFrames(
     timeoutMs: 30_000,
     topicData: [{ name: topic, partitionData: [{ index: 0, records: batch }] }],
   });
-  const ring = Array.from({ length: ringSize }, () => Buffer.from(template));
+  const perBatch = shape.recordsPerBatch;
   return {
     shape,
     acks,
     frameBytes: template.length,
     batchBytes: batch.length,
-    frame(id: number): Buffer {
-      const slot = ring[id % ringSize]!;
-      slot.writeInt32BE(id, CORRELATION_ID_AT);
-      return slot;
+    frame: frameRing(template, ringSize),
+    settle(id: number, frame: Buffer): number {
+      const response = decodeResponse(Apis.Produce, PRODUCE_VERSION, id, frame);
+      const partition = response.responses[0]?.partitionResponses[0];
+      if (partition === undefined || partition.errorCode !== 0) {
+        throw new Error(
+          `Produce failed: error code ${partition?.errorCode} ${partition?.errorMessage ?? ''}`,
+        );
+      }
+      return perBatch;
     },
   };
 }
