@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ClassicGroup } from '../../src/coordinator/group/index.js';
 import { ErrorCodes as E } from '../../src/errors/generated/error-codes.js';
 import { harness, joinRequest, replayed, settled, type Harness } from './helpers.js';
 
@@ -74,7 +75,11 @@ test('three members join, the leader sees all metadata and its assignment reache
   const joins = ids.map(
     (id) => h.shard.joinGroup(joinRequest('g', id, `meta-${id}`), h.ctx()).response,
   );
-  // The initial rebalance delay holds the join phase open until tick passes it.
+  // The initial rebalance delay holds the join phase open until tick passes it; members that
+  // joined during the delay extend it once more (Kafka's tryCompleteInitialRebalanceElseSchedule).
+  assert.equal(await settled(joins[0]!), false);
+  h.clock.now += 3000;
+  h.shard.tick(h.clock.now);
   assert.equal(await settled(joins[0]!), false);
   h.clock.now += 3000;
   h.shard.tick(h.clock.now);
@@ -112,7 +117,9 @@ test('JoinGroup v4+ without a member id gets MEMBER_ID_REQUIRED; v3 joins direct
   assert.equal(r.errorCode, E.MEMBER_ID_REQUIRED.code);
   assert.match(r.memberId, /^c-id\d+$/);
   assert.equal(h.shard.groups.get('g')!.members.size, 0);
-  const old = await h.shard.joinGroup(joinRequest('g2'), h.ctx(3)).response;
+  const v3 = h.shard.joinGroup(joinRequest('g2'), h.ctx(3)).response;
+  h.shard.tick(h.clock.now); // the (zero) initial rebalance delay fires from tick
+  const old = await v3;
   assert.equal(old.errorCode, 0);
   assert.equal(old.generationId, 1);
   // A pending id not used within the session timeout expires.
@@ -176,7 +183,7 @@ test('session timeout expiry via tick removes the member and rebalances; the las
   h.clock.now += 5_000; // ids[1] last heard from 10 s ago
   const before = h.log.length;
   h.record(h.shard.tick(h.clock.now));
-  const group = h.shard.groups.get('g')!;
+  const group = h.shard.groups.get('g') as ClassicGroup;
   assert.equal(group.members.has(ids[1]!), false);
   assert.equal(group.state, 'PreparingRebalance');
   assert.equal(h.log.length, before);
@@ -209,7 +216,7 @@ test('LeaveGroup removes a batch of members and reports unknown ones', async () 
     res.members.map((m) => m.errorCode),
     [0, E.UNKNOWN_MEMBER_ID.code, 0],
   );
-  const group = h.shard.groups.get('g')!;
+  const group = h.shard.groups.get('g') as ClassicGroup;
   assert.deepEqual([...group.members.keys()], [ids[2]]);
   assert.equal(group.leaderId, ids[2]);
   const v0 = h.shard.leaveGroup(

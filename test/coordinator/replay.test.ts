@@ -1,6 +1,7 @@
 // Property: replaying every record a shard emitted rebuilds the same persisted state.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ClassicGroup } from '../../src/coordinator/group/index.js';
 import fc from 'fast-check';
 import { harness, joinRequest, replayed, type Harness } from './helpers.js';
 import { decodeRecord } from '../../src/coordinator/group/index.js';
@@ -8,12 +9,14 @@ import type { JoinGroupResponse } from '../../src/protocol/generated/api/join-gr
 
 /** Brings a rebalancing group back to Stable: every member rejoins, then all sync. */
 async function settle(h: Harness, groupId: string): Promise<void> {
-  const group = h.shard.groups.get(groupId);
+  const group = h.shard.groups.get(groupId) as ClassicGroup | undefined;
   if (group === undefined) return;
   if (group.state === 'PreparingRebalance') {
     const joins: Promise<JoinGroupResponse>[] = [];
-    for (const m of [...group.members.values()]) {
-      const pending = m.awaitingJoin?.promise;
+    // Parked joins are collected first: a rejoin below may complete them.
+    const parked = [...group.members.values()].map((m) => m.awaitingJoin?.promise);
+    for (const [i, m] of [...group.members.values()].entries()) {
+      const pending = parked[i];
       joins.push(
         pending ??
           h.record(
@@ -66,7 +69,9 @@ type Op =
       metadata: string | null;
     }
   | { kind: 'offsetDelete'; group: number; topic: number; partition: number }
-  | { kind: 'delete'; group: number };
+  | { kind: 'delete'; group: number }
+  | { kind: 'static'; group: number; instance: number; metadata: number }
+  | { kind: 'retention'; group: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('join' as const), group: fc.nat(2) }),
@@ -87,11 +92,20 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     partition: fc.nat(3),
   }),
   fc.record({ kind: fc.constant('delete' as const), group: fc.nat(3) }),
+  // A static member joins, or a restarted one replaces its previous incarnation.
+  fc.record({
+    kind: fc.constant('static' as const),
+    group: fc.nat(2),
+    instance: fc.nat(1),
+    metadata: fc.nat(1),
+  }),
+  // More than offsets.retention.minutes passes: sessions end, then offsets and groups expire.
+  fc.record({ kind: fc.constant('retention' as const), group: fc.constant(0) }),
 );
 
 async function apply(h: Harness, o: Op): Promise<void> {
   const groupId = `g${o.group}`;
-  const group = h.shard.groups.get(groupId);
+  const group = h.shard.groups.get(groupId) as ClassicGroup | undefined;
   switch (o.kind) {
     case 'join': {
       const first = await h.record(h.shard.joinGroup(joinRequest(groupId), h.ctx()));
@@ -162,6 +176,19 @@ async function apply(h: Harness, o: Op): Promise<void> {
         ),
       );
       break;
+    case 'static':
+      void h.record(
+        h.shard.joinGroup(
+          joinRequest(groupId, '', `static-${o.metadata}`, { groupInstanceId: `i${o.instance}` }),
+          h.ctx(),
+        ),
+      );
+      h.record(h.shard.tick(h.clock.now));
+      break;
+    case 'retention':
+      h.clock.now += 8 * 24 * 60 * 60_000;
+      h.record(h.shard.tick(h.clock.now));
+      break;
     case 'delete':
       h.record(h.shard.deleteGroups({ groupsNames: [groupId] }, h.ctx()));
       break;
@@ -188,12 +215,14 @@ test('records use Kafka key versions: 1 for offsets, 2 for group metadata', asyn
   const h = harness();
   await apply(h, { kind: 'join', group: 0 });
   await apply(h, { kind: 'commit', group: 0, topic: 0, partition: 0, offset: 5, metadata: 'm' });
+  // The group JoinGroup created (persisted empty), the Stable group, the offset.
   assert.deepEqual(
     h.log.map((r) => r.key.readInt16BE(0)),
-    [2, 1],
+    [2, 2, 1],
   );
   const decoded = h.log.map((r) => decodeRecord(r.key, r.value));
   assert.equal(decoded[0]!.type, 'group-metadata');
-  const commit = decoded[1];
+  assert.equal(decoded[1]!.type, 'group-metadata');
+  const commit = decoded[2];
   assert.equal(commit?.type === 'offset-commit' ? commit.value?.metadata : undefined, 'm');
 });

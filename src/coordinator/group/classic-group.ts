@@ -1,15 +1,19 @@
 // A classic-protocol consumer group (JoinGroup/SyncGroup), Kafka's `ClassicGroup`.
 //
 // States, as in Kafka: Empty → PreparingRebalance → CompletingRebalance → Stable, and Dead once
-// deleted. Invariants: `leaderId` is a member id (or null when there are no members); in
-// CompletingRebalance and Stable every member joined the current generation; assignments are
-// non-empty only in Stable. What is persisted is exactly `toRecordValue()`; the in-flight parts
-// (pending joins/syncs, deadlines, pending member ids) live only in memory, as in Kafka.
+// deleted. Invariants: `leaderId` is a member id (or null when there are no members); a
+// group.instance.id maps to at most one member (static membership, KIP-345); assignments are
+// non-empty only in Stable. Static members that did not rejoin stay in the next generation (only
+// their session timeout removes them), so CompletingRebalance and Stable may hold members that did
+// not join it. What is persisted is exactly `toRecordValue()`; the in-flight parts (pending
+// joins/syncs, deadlines, pending member ids) live only in memory, as in Kafka.
 
+import { ErrorCodes } from '../../errors/generated/error-codes.js';
 import { Reader } from '../../protocol/primitives/index.js';
 import type { JoinGroupResponse } from '../../protocol/generated/api/join-group.js';
 import type { SyncGroupResponse } from '../../protocol/generated/api/sync-group.js';
 import type { GroupMetadataValue } from '../../protocol/generated/group-coordinator/group-metadata-value.js';
+import type { OffsetAndMetadata } from './offset-store.js';
 
 export type ClassicGroupState =
   'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
@@ -43,13 +47,22 @@ export interface ClassicGroupMember {
   protocolType: string;
   protocols: Protocol[];
   assignment: Buffer;
-  /** Clock time after which the member is expired unless it is waiting in a join or sync. */
+  /**
+   * Clock time after which the member is expired, unless it waits in a join or sync and is not
+   * new (Kafka's hasSatisfiedHeartbeat).
+   */
   heartbeatDeadline: number;
+  /**
+   * Added by a JoinGroup and not yet through a completed join phase: it cannot heartbeat yet, so
+   * its deadline is Kafka's new-member join timeout and waiting in the join does not protect it.
+   */
+  isNew: boolean;
   awaitingJoin: Deferred<JoinGroupResponse> | null;
   awaitingSync: Deferred<SyncGroupResponse> | null;
 }
 
 const EMPTY = Buffer.alloc(0);
+const E = ErrorCodes;
 
 export class ClassicGroup {
   readonly groupId: string;
@@ -63,12 +76,24 @@ export class ClassicGroup {
   readonly members = new Map<string, ClassicGroupMember>();
   /** Member ids handed out with MEMBER_ID_REQUIRED, mapped to the time they expire. */
   readonly pendingMembers = new Map<string, number>();
-  /** When the join phase (PreparingRebalance) or sync phase (CompletingRebalance) times out. */
+  /** Members of this generation that have not sent SyncGroup yet (Kafka's pendingSyncMembers). */
+  readonly pendingSyncMembers = new Set<string>();
+  /** When the join phase (PreparingRebalance) times out, or the initial delay next expires. */
   phaseDeadline = Number.POSITIVE_INFINITY;
-  /** Start of the current rebalance, for the initial-delay cap. */
-  rebalanceStart = 0;
-  /** True while a freshly populated group waits `group.initial.rebalance.delay.ms`. */
+  /** When members still in `pendingSyncMembers` are removed (Kafka's pending-sync expiry). */
+  syncDeadline = Number.POSITIVE_INFINITY;
+  /**
+   * True while a rebalance that started from Empty waits `group.initial.rebalance.delay.ms`
+   * (Kafka: previousState == Empty); the join phase then completes only when the delay expires.
+   */
   initialDelay = false;
+  /** Whether `phaseDeadline` is the initial delay's timer rather than the rebalance timeout. */
+  initialDelayTimer = false;
+  /** The initial delay of the wait now running, and the rebalance time left after it. */
+  initialDelayMs = 0;
+  initialRemainingMs = 0;
+  /** A member was added during the initial delay, so the delay is extended once more. */
+  newMemberAdded = false;
 
   constructor(groupId: string) {
     this.groupId = groupId;
@@ -84,6 +109,7 @@ export class ClassicGroup {
     return max;
   }
 
+  /** Kafka's hasAllMembersJoined: every member waits in a join and no member id is pending. */
   allMembersJoined(): boolean {
     if (this.pendingMembers.size > 0) return false;
     for (const m of this.members.values()) if (m.awaitingJoin === null) return false;
@@ -102,9 +128,8 @@ export class ClassicGroup {
 
   /** Whether a joining member with these protocols is compatible with the current members. */
   supportsProtocols(protocolType: string, protocols: Protocol[]): boolean {
-    if (protocolType === '' || protocols.length === 0) return false;
-    if (this.isEmpty()) return true;
-    if (this.protocolType !== null && this.protocolType !== protocolType) return false;
+    if (this.state === 'Empty') return protocolType !== '' && protocols.length > 0;
+    if (this.protocolType !== protocolType) return false;
     const candidates = this.candidateProtocols();
     return protocols.some((p) => candidates.includes(p.name));
   }
@@ -133,13 +158,56 @@ export class ClassicGroup {
     return undefined;
   }
 
-  toRecordValue(now: number): GroupMetadataValue {
+  /**
+   * Kafka's validateMember: a group.instance.id must map to exactly this member id (unknown →
+   * UNKNOWN_MEMBER_ID, mapped to another member → FENCED_INSTANCE_ID), and the member must exist.
+   */
+  validateMember(memberId: string, groupInstanceId: string | null): number {
+    if (groupInstanceId !== null) {
+      const existing = this.findByInstanceId(groupInstanceId);
+      if (existing === undefined) return E.UNKNOWN_MEMBER_ID.code;
+      if (existing.memberId !== memberId) return E.FENCED_INSTANCE_ID.code;
+    }
+    return this.members.has(memberId) ? E.NONE.code : E.UNKNOWN_MEMBER_ID.code;
+  }
+
+  /**
+   * Kafka's ClassicGroup.validateOffsetCommit (non-transactional): generation -1 commits while the
+   * group is Empty; anything naming a member or a generation must be a member of the current
+   * generation; a commit between JoinGroup and the assignment gets REBALANCE_IN_PROGRESS.
+   */
+  validateOffsetCommit(
+    memberId: string,
+    groupInstanceId: string | null,
+    generationId: number,
+  ): number {
+    if (this.state === 'Dead') return E.COORDINATOR_NOT_AVAILABLE.code;
+    if (generationId < 0 && this.state === 'Empty') return E.NONE.code;
+    if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
+      const error = this.validateMember(memberId, groupInstanceId);
+      if (error !== E.NONE.code) return error;
+      if (generationId !== this.generationId) return E.ILLEGAL_GENERATION.code;
+    } else if (this.state !== 'Empty') {
+      return E.UNKNOWN_MEMBER_ID.code;
+    }
+    if (this.state === 'CompletingRebalance') return E.REBALANCE_IN_PROGRESS.code;
+    return E.NONE.code;
+  }
+
+  /** Moves to `state`, stamping the time as Kafka's transitionTo does. */
+  transitionTo(state: ClassicGroupState, now: number): void {
+    this.state = state;
+    this.currentStateTimestamp = BigInt(now);
+  }
+
+  /** The persisted form; `currentStateTimestamp` is when the group entered its current state. */
+  toRecordValue(): GroupMetadataValue {
     return {
       protocolType: this.protocolType ?? '',
       generation: this.generationId,
       protocol: this.protocolName,
       leader: this.leaderId,
-      currentStateTimestamp: BigInt(now),
+      currentStateTimestamp: this.currentStateTimestamp,
       members: [...this.members.values()].map((m) => ({
         memberId: m.memberId,
         groupInstanceId: m.groupInstanceId,
@@ -167,18 +235,53 @@ export class ClassicGroup {
         groupInstanceId: m.groupInstanceId,
         clientId: m.clientId,
         clientHost: m.clientHost,
-        rebalanceTimeoutMs: m.rebalanceTimeout,
+        // Records from before KIP-62 have no rebalance timeout; Kafka uses the session timeout.
+        rebalanceTimeoutMs: m.rebalanceTimeout === -1 ? m.sessionTimeout : m.rebalanceTimeout,
         sessionTimeoutMs: m.sessionTimeout,
         protocolType: value.protocolType,
         protocols: [{ name: value.protocol ?? '', metadata: m.subscription }],
         assignment: m.assignment,
         heartbeatDeadline: now + m.sessionTimeout,
+        isNew: false,
         awaitingJoin: null,
         awaitingSync: null,
       });
     }
     group.state = group.isEmpty() ? 'Empty' : 'Stable';
     return group;
+  }
+
+  /**
+   * Kafka's ClassicGroup.offsetExpirationCondition: the time an offset's retention counts from,
+   * or null while this group's offsets cannot expire. A group with a protocol type expires its
+   * offsets once Empty, counted from when it became Empty (or from the commit if that time is
+   * unknown); a Stable consumer-protocol group with known subscriptions expires the offsets of
+   * topics nobody subscribes to, counted from the commit; a simple group (no protocol type)
+   * counts from the commit.
+   */
+  offsetExpirationBase(): ((offset: OffsetAndMetadata) => bigint) | null {
+    if (this.protocolType === null) return (o) => o.commitTimestamp;
+    if (this.state === 'Empty') {
+      const since = this.currentStateTimestamp;
+      return (o) => (since >= 0n ? since : o.commitTimestamp);
+    }
+    if (
+      this.protocolType === 'consumer' &&
+      this.state === 'Stable' &&
+      this.subscribedTopics() !== null
+    ) {
+      return (o) => o.commitTimestamp;
+    }
+    return null;
+  }
+
+  /**
+   * Kafka's isSubscribedToTopic: with the consumer protocol and members, whether any member
+   * subscribes to `topic` (true when the subscriptions cannot be parsed); otherwise false.
+   */
+  isSubscribedToTopic(topic: string): boolean {
+    if (this.protocolType !== 'consumer' || this.isEmpty()) return false;
+    return this.subscribedTopics()?.has(topic) ?? true;
   }
 
   /** The group's subscribed topics when it uses the consumer protocol, else null (unknown). */

@@ -9,5 +9,11 @@ export function groupCoordinatorConfig(config: BrokerConfig): GroupCoordinatorCo
     groupInitialRebalanceDelayMs: config.get('group.initial.rebalance.delay.ms'),
     groupMaxSize: config.get('group.max.size'),
     offsetMetadataMaxBytes: config.get('offset.metadata.max.bytes'),
+    offsetsRetentionMs: config.get('offsets.retention.minutes') * 60_000,
+    offsetsRetentionCheckIntervalMs: config.get('offsets.retention.check.interval.ms'),
+    consumerGroupSessionTimeoutMs: config.get('group.consumer.session.timeout.ms'),
+    consumerGroupHeartbeatIntervalMs: config.get('group.consumer.heartbeat.interval.ms'),
+    consumerGroupMaxSize: config.get('group.consumer.max.size'),
+    consumerGroupAssignors: config.get('group.consumer.assignors'),
   };
 }

@@ -1,7 +1,8 @@
 // OffsetCommit, OffsetFetch and OffsetDelete for one shard, Kafka's OffsetMetadataManager.
-// Who may commit: a member of the current generation, or anyone with generation -1 and an empty
-// member id while the group has no members (a "simple" group that only commits offsets, which
-// the commit creates if needed). Each committed partition becomes one OffsetCommit record.
+// Who may commit to a classic group: see ClassicGroup.validateOffsetCommit — a member of the
+// current generation, or generation -1 while the group is Empty. Generation -1 to an unknown group
+// creates a "simple" group that only commits offsets. Each committed partition becomes one
+// OffsetCommit record; v1's commit timestamp and v2-4's retention time are honoured.
 
 import { ErrorCodes } from '../../errors/generated/error-codes.js';
 import type {
@@ -21,6 +22,7 @@ import type { OffsetCommitKey } from '../../protocol/generated/group-coordinator
 import type { OffsetCommitValue } from '../../protocol/generated/group-coordinator/offset-commit-value.js';
 import type { CoordinatorRecord } from './records.js';
 import { offsetCommitRecord } from './records.js';
+import { ConsumerGroup } from './consumer-group.js';
 import { offsetFromRecordValue, offsetToRecordValue } from './offset-store.js';
 import type {
   CoordinatorResult,
@@ -39,24 +41,30 @@ export class OffsetManager {
     this.#clock = clock;
   }
 
+  /** Kafka's OffsetMetadataManager.validateOffsetCommit. */
   #validateCommit(req: OffsetCommitRequest, ctx: RequestContext): number {
     const group = this.#shard.groups.get(req.groupId);
-    const simple =
-      req.generationIdOrMemberEpoch < 0 && req.memberId === '' && req.groupInstanceId === null;
     if (group === undefined) {
-      if (simple) return E.NONE.code;
+      // Generation -1 comes from the admin client or a consumer without group management: the
+      // commit creates a simple group, whatever member id it names.
+      if (req.generationIdOrMemberEpoch < 0) return E.NONE.code;
+      // v9+ answers GROUP_ID_NOT_FOUND (right for both protocols); older versions keep
+      // ILLEGAL_GENERATION for compatibility.
       return ctx.apiVersion >= 9 ? E.GROUP_ID_NOT_FOUND.code : E.ILLEGAL_GENERATION.code;
     }
-    if (group.state === 'Dead') return E.COORDINATOR_NOT_AVAILABLE.code;
-    if (req.generationIdOrMemberEpoch < 0 && group.isEmpty()) return E.NONE.code;
-    const member = group.members.get(req.memberId);
-    if (member === undefined) return E.UNKNOWN_MEMBER_ID.code;
-    if (req.groupInstanceId !== null && member.groupInstanceId !== req.groupInstanceId) {
-      return E.FENCED_INSTANCE_ID.code;
+    if (group instanceof ConsumerGroup) {
+      // KIP-848 members commit with their member epoch: STALE_MEMBER_EPOCH when it differs.
+      return group.validateOffsetCommit(
+        req.memberId,
+        req.generationIdOrMemberEpoch,
+        ctx.apiVersion,
+      );
     }
-    if (req.generationIdOrMemberEpoch !== group.generationId) return E.ILLEGAL_GENERATION.code;
-    if (group.state === 'CompletingRebalance') return E.REBALANCE_IN_PROGRESS.code;
-    return E.NONE.code;
+    return group.validateOffsetCommit(
+      req.memberId,
+      req.groupInstanceId,
+      req.generationIdOrMemberEpoch,
+    );
   }
 
   offsetCommit(
@@ -66,6 +74,12 @@ export class OffsetManager {
     const records: CoordinatorRecord[] = [];
     const error = req.groupId === '' ? E.INVALID_GROUP_ID.code : this.#validateCommit(req, ctx);
     const now = BigInt(this.#clock());
+    if (error === E.NONE.code) {
+      this.#shard.getOrCreateGroup(req.groupId);
+      this.#shard.classicOffsetCommitted(req.groupId, req.memberId);
+    }
+    // OffsetCommit v2-4 may ask for a retention of their own (-1: the broker's).
+    const expireTimestamp = req.retentionTimeMs === -1n ? -1n : now + req.retentionTimeMs;
     const topics = req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => {
@@ -82,10 +96,10 @@ export class OffsetManager {
             committedOffset: p.committedOffset,
             committedLeaderEpoch: p.committedLeaderEpoch,
             metadata,
-            commitTimestamp: now,
-            expireTimestamp: -1n,
+            // v1 may name the commit time; later versions leave it -1.
+            commitTimestamp: p.commitTimestamp === -1n ? now : p.commitTimestamp,
+            expireTimestamp,
           };
-          this.#shard.getOrCreateGroup(req.groupId);
           this.#shard.offsets.set(req.groupId, t.name, p.partitionIndex, offset);
           records.push(
             offsetCommitRecord(
@@ -141,11 +155,19 @@ export class OffsetManager {
     ctx: RequestContext,
   ): CoordinatorResult<OffsetFetchResponse> {
     if (ctx.apiVersion >= 8) {
-      const groups = req.groups.map((g) => ({
-        groupId: g.groupId,
-        topics: this.#fetchGroup(g.groupId, g.topics),
-        errorCode: E.NONE.code,
-      }));
+      const groups = req.groups.map((g) => {
+        // v9+ names the member: a consumer group checks it and its member epoch.
+        const group = this.#shard.groups.get(g.groupId);
+        const errorCode =
+          group instanceof ConsumerGroup
+            ? group.validateOffsetFetch(g.memberId, g.memberEpoch)
+            : E.NONE.code;
+        return {
+          groupId: g.groupId,
+          topics: errorCode === E.NONE.code ? this.#fetchGroup(g.groupId, g.topics) : [],
+          errorCode,
+        };
+      });
       return {
         response: { throttleTimeMs: 0, topics: [], errorCode: E.NONE.code, groups },
         records: [],
@@ -171,7 +193,9 @@ export class OffsetManager {
       };
     }
     let subscribed: Set<string> | null = new Set();
-    if (!group.isEmpty()) {
+    if (group instanceof ConsumerGroup) {
+      subscribed = this.#shard.consumerGroupSubscribedTopics(group);
+    } else if (!group.isEmpty()) {
       subscribed = group.subscribedTopics();
       if (subscribed === null) {
         return {

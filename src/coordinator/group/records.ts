@@ -5,11 +5,14 @@
 // (GroupMetadataKey). A null value is a tombstone: the offset or the group was deleted, and
 // compaction will eventually drop every earlier record with the same key.
 //
-// We write OffsetCommitKey v1 + OffsetCommitValue v3 and GroupMetadataKey v2 +
+// We write OffsetCommitKey v1 + OffsetCommitValue v3 (v1 for a commit with its own retention,
+// the only version with expireTimestamp) and GroupMetadataKey v2 +
 // GroupMetadataValue v3, the versions Kafka 3.x writes for these fields; every version the
-// specs define is read back.
+// specs define is read back. Key versions 3 to 8 are the KIP-848 consumer group records
+// (consumer-group-records.ts).
 
 import { Reader, Writer } from '../../protocol/primitives/index.js';
+import { decodeConsumerGroupRecord, type ConsumerGroupRecord } from './consumer-group-records.js';
 import {
   decodeOffsetCommitKey,
   encodeOffsetCommitKey,
@@ -56,13 +59,14 @@ export function offsetCommitRecord(
     key: versioned(OFFSET_COMMIT_KEY_VERSION, (w) =>
       encodeOffsetCommitKey(w, OFFSET_COMMIT_KEY_VERSION, key),
     ),
-    value:
-      value === null
-        ? null
-        : versioned(OFFSET_COMMIT_VALUE_VERSION, (w) =>
-            encodeOffsetCommitValue(w, OFFSET_COMMIT_VALUE_VERSION, value),
-          ),
+    value: value === null ? null : offsetCommitValue(value),
   };
+}
+
+/** Only value version 1 has expireTimestamp: Kafka writes it when a commit set a retention. */
+function offsetCommitValue(value: OffsetCommitValue): Buffer {
+  const version = value.expireTimestamp === -1n ? OFFSET_COMMIT_VALUE_VERSION : 1;
+  return versioned(version, (w) => encodeOffsetCommitValue(w, version, value));
 }
 
 export function groupMetadataRecord(
@@ -85,11 +89,12 @@ export function groupMetadataRecord(
 export type DecodedRecord =
   | { type: 'offset-commit'; key: OffsetCommitKey; value: OffsetCommitValue | null }
   | { type: 'group-metadata'; group: string; value: GroupMetadataValue | null }
+  | { type: 'consumer-group'; record: ConsumerGroupRecord }
   | { type: 'other'; keyVersion: number };
 
 /**
  * Decodes a `__consumer_offsets` record. Key versions this coordinator does not own (the
- * KIP-848 and share-group records, 3 and up) come back as `other` so replay can skip them.
+ * share-group records, 9 and up) come back as `other` so replay can skip them.
  */
 export function decodeRecord(key: Buffer, value: Buffer | null): DecodedRecord {
   const kr = new Reader(key);
@@ -108,5 +113,7 @@ export function decodeRecord(key: Buffer, value: Buffer | null): DecodedRecord {
     const v = decodeGroupMetadataValue(vr, vr.readInt16());
     return { type: 'group-metadata', group: k.group, value: v };
   }
+  const consumerGroupRecord = decodeConsumerGroupRecord(kr, keyVersion, value);
+  if (consumerGroupRecord !== null) return { type: 'consumer-group', record: consumerGroupRecord };
   return { type: 'other', keyVersion };
 }

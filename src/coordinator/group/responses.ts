@@ -13,6 +13,7 @@ import type {
   ListGroupsResponse,
 } from '../../protocol/generated/api/list-groups.js';
 import type { ClassicGroup, ClassicGroupMember } from './classic-group.js';
+import { ConsumerGroup } from './consumer-group.js';
 
 const E = ErrorCodes;
 const EMPTY = Buffer.alloc(0);
@@ -66,17 +67,26 @@ export function joinResponse(group: ClassicGroup, member: ClassicGroupMember): J
   };
 }
 
+/**
+ * An unknown group is described as Dead with no error before v6; v6 (KIP-1043) answers
+ * GROUP_ID_NOT_FOUND instead. Kafka also sets v6's ErrorMessage ("Group <id> not found."), a
+ * field our generated DescribeGroups codec (v0-5) does not have yet.
+ */
 export function describeGroups(
-  groupsById: Map<string, ClassicGroup>,
+  groupsById: ReadonlyMap<string, ClassicGroup | ConsumerGroup>,
   req: DescribeGroupsRequest,
+  apiVersion: number,
 ): DescribeGroupsResponse {
   const groups = req.groups.map((groupId) => {
     const group = groupsById.get(groupId);
-    if (group === undefined) {
+    // Kafka describes only classic groups here; a consumer group (KIP-848) is not found, its
+    // clients describe it with ConsumerGroupDescribe.
+    if (group === undefined || group instanceof ConsumerGroup) {
+      const notFound = apiVersion >= 6;
       return {
-        errorCode: E.NONE.code,
+        errorCode: notFound ? E.GROUP_ID_NOT_FOUND.code : E.NONE.code,
         groupId,
-        groupState: 'Dead',
+        groupState: notFound ? '' : 'Dead',
         protocolType: '',
         protocolData: '',
         members: [],
@@ -105,7 +115,7 @@ export function describeGroups(
 }
 
 export function listGroups(
-  groupsById: Map<string, ClassicGroup>,
+  groupsById: ReadonlyMap<string, ClassicGroup | ConsumerGroup>,
   req: ListGroupsRequest,
 ): ListGroupsResponse {
   const states = req.statesFilter.map((s) => s.toLowerCase());
@@ -113,12 +123,17 @@ export function listGroups(
   const groups = [...groupsById.values()]
     .filter((g) => g.state !== 'Dead')
     .filter((g) => states.length === 0 || states.includes(g.state.toLowerCase()))
-    .filter(() => types.length === 0 || types.includes('classic'))
+    .filter((g) => types.length === 0 || types.includes(groupType(g)))
     .map((g) => ({
       groupId: g.groupId,
       protocolType: g.protocolType ?? '',
       groupState: g.state,
-      groupType: 'classic',
+      groupType: groupType(g),
     }));
   return { throttleTimeMs: 0, errorCode: E.NONE.code, groups };
+}
+
+/** Kafka's group type names, as ListGroups v5 reports and filters them. */
+function groupType(group: ClassicGroup | ConsumerGroup): 'classic' | 'consumer' {
+  return group instanceof ConsumerGroup ? 'consumer' : 'classic';
 }
