@@ -14,6 +14,8 @@ import {
   GroupCoordinator,
 } from '../coordinator/group/group-coordinator.js';
 import { groupCoordinatorConfig } from '../coordinator/group/coordinator-config.js';
+import type { TopicsView } from '../coordinator/group/index.js';
+import type { PartitionLag } from '../coordinator/group/group-lag.js';
 import { LocalMetadataStore } from '../metadata/local-metadata-store.js';
 import type { BrokerMetadata } from '../metadata/metadata-store.js';
 import { DEFAULT_LOG_CONFIG, LogManager } from '../storage/index.js';
@@ -47,6 +49,21 @@ function advertise(
   return { host, port };
 }
 
+/** The group coordinator's read-only view of the topics, straight from the metadata store. */
+function topicsView(metadata: LocalMetadataStore): TopicsView {
+  return {
+    byName: (name) => {
+      const t = metadata.topic(name);
+      return t === undefined ? undefined : { topicId: t.topicId, partitions: t.partitions };
+    },
+    byId: (id) => {
+      const t = metadata.topicById(id);
+      return t === undefined ? undefined : { name: t.name, partitions: t.partitions };
+    },
+    names: () => metadata.topics().map((t) => t.name),
+  };
+}
+
 export class Broker {
   readonly config: BrokerConfig;
   readonly log: Logger;
@@ -57,6 +74,7 @@ export class Broker {
   #logs: LogManager | undefined;
   #ticker: NodeJS.Timeout | undefined;
   #groups: GroupCoordinator | undefined;
+  #replicas: ReplicaManager | undefined;
 
   constructor(options: BrokerOptions) {
     this.config = options.config;
@@ -101,6 +119,7 @@ export class Broker {
     });
     this.#logs = logs;
     const replicas = new ReplicaManager(logs, metadata, dynamicConfig);
+    this.#replicas = replicas;
     dynamicConfig.onChange(() => replicas.brokerConfigChanged());
     dynamicConfig.onChange((c) =>
       logs.setProducerIdExpirationMs(c.get('producer.id.expiration.ms')),
@@ -137,11 +156,13 @@ export class Broker {
         log: (partition) => replicas.partition(GROUP_METADATA_TOPIC_NAME, partition),
       },
       config: () => groupCoordinatorConfig(dynamicConfig.current),
+      shardOptions: { topics: topicsView(metadata) },
       compressionCodec: () => dynamicConfig.current.get('offsets.topic.compression.codec'),
       leaderEpoch: replicas.leaderEpoch,
       logger: this.log,
     });
     await groups.start();
+    metadata.onTopicsChanged(() => groups.topicsChanged());
     this.#groups = groups;
     const registry = new HandlerRegistry<BrokerServices>(HANDLERS);
     const services: BrokerServices = {
@@ -171,6 +192,24 @@ export class Broker {
     this.#bound = await server.listen(
       config.listeners.map((l) => ({ name: l.listenerName, host: l.host, port: l.port })),
     );
+  }
+
+  /**
+   * A consumer group's lag per partition: committed offset against the high watermark (what
+   * Kafka's tools call the log end offset), with each partition's owner.
+   */
+  groupLag(groupId: string): PartitionLag[] | undefined {
+    const groups = this.#groups;
+    const metadata = this.#metadata;
+    const replicas = this.#replicas;
+    if (groups === undefined || metadata === undefined || replicas === undefined) {
+      throw new Error('The broker is not started');
+    }
+    return groups.lag(groupId, (topic, partition) => {
+      const meta = metadata.topic(topic);
+      if (meta === undefined || partition >= meta.partitions) return undefined;
+      return replicas.partition(topic, partition).highWatermark;
+    });
   }
 
   #brokers(): BrokerMetadata[] {

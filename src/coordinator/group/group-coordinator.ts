@@ -24,9 +24,12 @@ import {
   GroupCoordinatorShard,
   type CoordinatorResult,
   type GroupCoordinatorConfig,
+  type GroupCoordinatorShardOptions,
   type RequestContext,
 } from './group-coordinator-shard.js';
 import type { CoordinatorRecord } from './records.js';
+import { groupLag, type EndOffsets, type PartitionLag } from './group-lag.js';
+import { EMPTY_TOPICS_VIEW } from './topics-view.js';
 
 export const GROUP_METADATA_TOPIC_NAME = '__consumer_offsets';
 
@@ -47,7 +50,7 @@ export interface GroupCoordinatorOptions {
   /** offsets.topic.compression.codec: the codec id of the batches written. */
   compressionCodec?: () => number;
   /** Shard options shared by every shard (topic metadata for KIP-848, the clock in tests). */
-  shardOptions?: Omit<ConstructorParameters<typeof GroupCoordinatorShard>[0], 'config'>;
+  shardOptions?: Omit<GroupCoordinatorShardOptions, 'config'>;
   clock?: () => number;
   leaderEpoch?: number;
   /** How often deadlines are checked. */
@@ -128,6 +131,22 @@ export class GroupCoordinator {
       : partitionForGroup(groupId, this.#partitionCount);
   }
 
+  /**
+   * The group's lag per partition (committed offset against `endOffsets`) with each partition's
+   * owner; undefined when this coordinator has no such group.
+   */
+  lag(groupId: string, endOffsets: EndOffsets): PartitionLag[] | undefined {
+    const partition = this.partitionFor(groupId);
+    const loaded = partition === undefined ? undefined : this.#partitions.get(partition);
+    if (loaded === undefined) return undefined;
+    return groupLag(
+      loaded.shard,
+      groupId,
+      endOffsets,
+      this.#options.shardOptions?.topics ?? EMPTY_TOPICS_VIEW,
+    );
+  }
+
   /** Every loaded shard, for requests that span groups (ListGroups) and for tests. */
   shards(): GroupCoordinatorShard[] {
     return [...this.#partitions.values()].map((p) => p.shard);
@@ -197,6 +216,24 @@ export class GroupCoordinator {
     // The response may have been completed by a later call whose records are still in flight.
     await loaded.appended;
     return value;
+  }
+
+  /**
+   * Topics were created, deleted or grew: KIP-848 groups whose subscriptions resolve differently
+   * get a new group epoch (and so a new assignment); the records are written like any change.
+   */
+  topicsChanged(): void {
+    for (const [partition, loaded] of this.#partitions) {
+      const { records } = loaded.shard.onTopicsChanged();
+      if (records.length > 0) {
+        this.#append(partition, loaded, records).catch((err: unknown) =>
+          this.#options.logger?.warn(
+            { err, partition },
+            'Group coordinator could not write subscription changes',
+          ),
+        );
+      }
+    }
   }
 
   /** Fires every due deadline of every loaded shard and writes what that changed. */

@@ -150,64 +150,66 @@ test('the Confluent client writes to explicit partitions and reads one from an o
   });
 });
 
-test('a classic-protocol Confluent consumer group consumes, commits, leaves, and resumes where it left off', async () => {
-  // No 3 s wait for more members before the first rebalance: this group has one.
-  const overrides = { 'group.initial.rebalance.delay.ms': 0 };
-  await withBroker(
-    async (broker) => {
-      const topic = 'confluent-group';
-      const groupId = 'confluent-classic';
-      await createTopic(broker.bootstrap, topic, { partitions: 2 });
-      const first = numberedRecords('a', 6).map((r, i) => ({ ...r, partition: i % 2 }));
-      assert.deepEqual((await confluentProduce(broker.bootstrap, topic, first)).failed, []);
+for (const groupProtocol of ['classic', 'consumer'] as const) {
+  test(`a Confluent consumer group with group.protocol=${groupProtocol} consumes, commits, leaves, and resumes where it left off`, async () => {
+    // No 3 s wait for more members before the first rebalance: this group has one.
+    const overrides = { 'group.initial.rebalance.delay.ms': 0 };
+    await withBroker(
+      async (broker) => {
+        const topic = 'confluent-group';
+        const groupId = `confluent-${groupProtocol}`;
+        await createTopic(broker.bootstrap, topic, { partitions: 2 });
+        const first = numberedRecords('a', 6).map((r, i) => ({ ...r, partition: i % 2 }));
+        assert.deepEqual((await confluentProduce(broker.bootstrap, topic, first)).failed, []);
 
-      const options = { groupId, topics: [topic], groupProtocol: 'classic' as const };
-      const run1 = await confluentGroupConsume(broker.bootstrap, options, (r) => r.length >= 6);
-      assert.deepEqual(run1.errors, []);
-      assert.deepEqual(
-        run1.events.flatMap((e) => (e.type === 'assigned' ? [e.partitions] : [])),
-        [
+        const options = { groupId, topics: [topic], groupProtocol };
+        const run1 = await confluentGroupConsume(broker.bootstrap, options, (r) => r.length >= 6);
+        assert.deepEqual(run1.errors, []);
+        assert.deepEqual(
+          run1.events.flatMap((e) => (e.type === 'assigned' ? [e.partitions] : [])),
           [
+            [
+              [topic, 0],
+              [topic, 1],
+            ],
+          ],
+        );
+        assert.deepEqual(run1.records.sort(byPartitionAndOffset).map(keyValue), [
+          [0, '0', 'a-key-0', 'a-value-0'],
+          [0, '1', 'a-key-2', 'a-value-2'],
+          [0, '2', 'a-key-4', 'a-value-4'],
+          [1, '0', 'a-key-1', 'a-value-1'],
+          [1, '1', 'a-key-3', 'a-value-3'],
+          [1, '2', 'a-key-5', 'a-value-5'],
+        ]);
+        const committedAfterRun1: [string, number, number][] = [
+          [topic, 0, 3],
+          [topic, 1, 3],
+        ];
+        assert.deepEqual(run1.committed, committedAfterRun1);
+        // Read back by another client instance after the member left the group.
+        assert.deepEqual(
+          await confluentCommitted(broker.bootstrap, groupId, [
             [topic, 0],
             [topic, 1],
-          ],
-        ],
-      );
-      assert.deepEqual(run1.records.sort(byPartitionAndOffset).map(keyValue), [
-        [0, '0', 'a-key-0', 'a-value-0'],
-        [0, '1', 'a-key-2', 'a-value-2'],
-        [0, '2', 'a-key-4', 'a-value-4'],
-        [1, '0', 'a-key-1', 'a-value-1'],
-        [1, '1', 'a-key-3', 'a-value-3'],
-        [1, '2', 'a-key-5', 'a-value-5'],
-      ]);
-      const committedAfterRun1: [string, number, number][] = [
-        [topic, 0, 3],
-        [topic, 1, 3],
-      ];
-      assert.deepEqual(run1.committed, committedAfterRun1);
-      // Read back by another client instance after the member left the group.
-      assert.deepEqual(
-        await confluentCommitted(broker.bootstrap, groupId, [
-          [topic, 0],
-          [topic, 1],
-        ]),
-        committedAfterRun1,
-      );
+          ]),
+          committedAfterRun1,
+        );
 
-      const second = numberedRecords('b', 2).map((r, i) => ({ ...r, partition: i }));
-      assert.deepEqual((await confluentProduce(broker.bootstrap, topic, second)).failed, []);
-      const run2 = await confluentGroupConsume(broker.bootstrap, options, (r) => r.length >= 2);
-      assert.deepEqual(run2.errors, []);
-      assert.deepEqual(run2.records.sort(byPartitionAndOffset).map(keyValue), [
-        [0, '3', 'b-key-0', 'b-value-0'],
-        [1, '3', 'b-key-1', 'b-value-1'],
-      ]);
-      assert.deepEqual(run2.committed, [
-        [topic, 0, 4],
-        [topic, 1, 4],
-      ]);
-    },
-    { overrides },
-  );
-});
+        const second = numberedRecords('b', 2).map((r, i) => ({ ...r, partition: i }));
+        assert.deepEqual((await confluentProduce(broker.bootstrap, topic, second)).failed, []);
+        const run2 = await confluentGroupConsume(broker.bootstrap, options, (r) => r.length >= 2);
+        assert.deepEqual(run2.errors, []);
+        assert.deepEqual(run2.records.sort(byPartitionAndOffset).map(keyValue), [
+          [0, '3', 'b-key-0', 'b-value-0'],
+          [1, '3', 'b-key-1', 'b-value-1'],
+        ]);
+        assert.deepEqual(run2.committed, [
+          [topic, 0, 4],
+          [topic, 1, 4],
+        ]);
+      },
+      { overrides },
+    );
+  });
+}
