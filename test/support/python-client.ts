@@ -8,7 +8,7 @@ import type { FetchedRecord, Header, TestRecord } from './interop-records.js';
 export const PYTHON = '/usr/bin/python3';
 export const PYTHON_TIMEOUT_MS = 30_000;
 
-const PRELUDE = `
+export const PYTHON_PRELUDE = `
 import base64, json, os, sys
 from confluent_kafka import Producer, Consumer, TopicPartition, KafkaError, OFFSET_BEGINNING, OFFSET_END
 def b64(b):
@@ -41,7 +41,7 @@ export async function runPython<T>(
 ): Promise<T> {
   let stdout: Buffer;
   try {
-    ({ stdout } = await runOk(PYTHON, ['-c', PRELUDE + script, JSON.stringify(args)], {
+    ({ stdout } = await runOk(PYTHON, ['-c', PYTHON_PRELUDE + script, JSON.stringify(args)], {
       timeoutMs,
     }));
   } catch (err) {
