@@ -25,7 +25,7 @@ async function produce(bootstrap: string, topic: string, perPartition: number[])
 const rowsOf = (lag: ReturnType<Broker['groupLag']>) =>
   lag?.map((r) => [r.topic, r.partition, r.committedOffset, r.logEndOffset, r.lag]);
 
-test('lag of a group that only commits: committed partitions only, no owners', async () => {
+test('lag of a group without members: committed partitions only, no owners', async () => {
   await withBroker(
     async (broker) => {
       await createTopic(broker.bootstrap, 'lagged', { partitions: 2 });
