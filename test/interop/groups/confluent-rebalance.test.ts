@@ -4,7 +4,9 @@
 // rest throughout (it never revokes everything), and no partition is ever owned by both.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Apis } from '../../../src/protocol/generated/index.js';
 import { withBroker } from '../../support/broker.js';
+import { WireClient } from '../../server/handlers/wire-client.js';
 import { createTopic } from '../../support/kafkajs-client.js';
 import {
   startConfluentGroupConsumer,
@@ -92,3 +94,50 @@ for (const { name, options } of cases) {
     );
   });
 }
+
+test('KIP-848 regex subscription: topics created later that match join the assignment', async () => {
+  await withBroker(
+    async (broker) => {
+      await createTopic(broker.bootstrap, 'orders-eu', { partitions: 2 });
+      await createTopic(broker.bootstrap, 'payments', { partitions: 1 });
+      const member = startConfluentGroupConsumer(broker.bootstrap, {
+        groupProtocol: 'consumer',
+        groupId: 'regex',
+        // librdkafka subscribes to a regex when the topic name starts with ^.
+        topics: ['^orders-.*'],
+      });
+      try {
+        await member.waitFor('orders-eu assigned', (c) => c.assignment.length === 2);
+        assert.deepEqual(member.assignment, [
+          ['orders-eu', 0],
+          ['orders-eu', 1],
+        ]);
+        // The broker resolves the pattern (ConsumerGroupHeartbeat v1), not the client.
+        const admin = await WireClient.connect(broker.port);
+        try {
+          const described = await admin.send(Apis.ConsumerGroupDescribe, 0, {
+            groupIds: ['regex'],
+          });
+          const [m] = described.groups[0]?.members ?? [];
+          // librdkafka joins its patterns into one, each in parentheses.
+          assert.deepEqual(
+            [m?.subscribedTopicRegex, m?.subscribedTopicNames],
+            ['(^orders-.*)', []],
+          );
+        } finally {
+          admin.close();
+        }
+        await createTopic(broker.bootstrap, 'orders-us', { partitions: 1 });
+        await member.waitFor('orders-us assigned too', (c) => c.assignment.length === 3);
+        assert.deepEqual(member.assignment, [
+          ['orders-eu', 0],
+          ['orders-eu', 1],
+          ['orders-us', 0],
+        ]);
+      } finally {
+        await member.stop();
+      }
+    },
+    { overrides },
+  );
+});
