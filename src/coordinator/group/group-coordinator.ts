@@ -30,6 +30,7 @@ import {
 import type { CoordinatorRecord } from './records.js';
 import { groupLag, type EndOffsets, type PartitionLag } from './group-lag.js';
 import { EMPTY_TOPICS_VIEW } from './topics-view.js';
+import { partitionFor } from '../partition-for.js';
 
 export const GROUP_METADATA_TOPIC_NAME = '__consumer_offsets';
 
@@ -68,20 +69,6 @@ interface LoadedPartition {
   readonly log: PartitionLog;
   /** Settles when every append handed to the log so far has settled. */
   appended: Promise<void>;
-}
-
-/** Java's String.hashCode, which Kafka's partitionFor hashes group ids with. */
-export function javaStringHashCode(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
-  return h;
-}
-
-/** Kafka's `Utils.abs(groupId.hashCode) % partitions`. */
-export function partitionForGroup(groupId: string, partitions: number): number {
-  const h = javaStringHashCode(groupId);
-  const abs = h === -2147483648 ? 0 : Math.abs(h);
-  return abs % partitions;
 }
 
 export class GroupCoordinator {
@@ -128,7 +115,7 @@ export class GroupCoordinator {
   partitionFor(groupId: string): number | undefined {
     return this.#partitionCount === undefined
       ? undefined
-      : partitionForGroup(groupId, this.#partitionCount);
+      : partitionFor(groupId, this.#partitionCount);
   }
 
   /**
