@@ -75,6 +75,7 @@ import { ClassicGroupManager } from './classic-group-manager.js';
 import { cleanupGroupMetadata } from './offset-expiry.js';
 import { decodeRecord, groupMetadataRecord, type CoordinatorRecord } from './records.js';
 import { OffsetStore } from './offset-store.js';
+import { PendingTransactionalOffsets } from './pending-transactional-offsets.js';
 import { OffsetManager } from './offset-manager.js';
 
 const E = ErrorCodes;
@@ -131,6 +132,8 @@ export interface RequestContext {
 export interface CoordinatorResult<T> {
   response: T;
   records: CoordinatorRecord[];
+  /** Set when the records belong to a producer's transaction (TxnOffsetCommit). */
+  transaction?: { producerId: bigint; producerEpoch: number };
 }
 
 export interface GroupCoordinatorShardOptions {
@@ -147,6 +150,8 @@ export class GroupCoordinatorShard {
   readonly groups = new Map<string, ClassicGroup | ConsumerGroup>();
   readonly topics: TopicsView;
   readonly offsets = new OffsetStore();
+  /** Offsets of open transactions, applied when their marker arrives. */
+  readonly pendingOffsets = new PendingTransactionalOffsets();
   readonly #clock: () => number;
   readonly #offsetManager: OffsetManager;
   readonly #classic: ClassicGroupManager;
@@ -329,14 +334,29 @@ export class GroupCoordinatorShard {
   get offsetDelete(): OffsetManager['offsetDelete'] {
     return this.#offsetManager.offsetDelete.bind(this.#offsetManager);
   }
+  get txnOffsetCommit(): OffsetManager['txnOffsetCommit'] {
+    return this.#offsetManager.txnOffsetCommit.bind(this.#offsetManager);
+  }
+
+  /**
+   * A transaction's COMMIT or ABORT marker was written to this partition (or is being replayed):
+   * the producer's pending offsets become committed or are dropped.
+   */
+  replayEndTransactionMarker(producerId: bigint, commit: boolean): void {
+    this.#offsetManager.completeTransaction(producerId, commit);
+  }
 
   // ---- Replay ----------------------------------------------------------------------------
 
-  /** Applies one `__consumer_offsets` record (in partition order) to the shard's state. */
-  replay(key: Buffer, value: Buffer | null): void {
+  /**
+   * Applies one `__consumer_offsets` record (in partition order) to the shard's state.
+   * `producerId` is the batch's producer id when the batch is transactional, else -1.
+   */
+  replay(key: Buffer, value: Buffer | null, producerId = -1n): void {
     const record = decodeRecord(key, value);
-    if (record.type === 'offset-commit') this.#offsetManager.replay(record.key, record.value);
-    else if (record.type === 'consumer-group') this.#consumer.replay(record.record);
+    if (record.type === 'offset-commit') {
+      this.#offsetManager.replay(record.key, record.value, producerId);
+    } else if (record.type === 'consumer-group') this.#consumer.replay(record.record);
     else if (record.type === 'group-metadata') {
       if (record.value === null) {
         this.groups.delete(record.group);
@@ -389,6 +409,6 @@ export class GroupCoordinatorShard {
           a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1,
         ),
     );
-    return { groups, offsets, consumerGroups };
+    return { groups, offsets, consumerGroups, pendingOffsets: this.pendingOffsets.snapshot() };
   }
 }

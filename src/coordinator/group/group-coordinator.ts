@@ -17,7 +17,13 @@
 // will call when leadership of a `__consumer_offsets` partition moves.
 
 import { KafkaError } from '../../errors/kafka-error.js';
-import { buildRecordBatch, readRecordBatches } from '../../protocol/records/index.js';
+import {
+  buildEndTransactionMarkerBatch,
+  buildRecordBatch,
+  ControlRecordType,
+  readControlRecordKey,
+  readRecordBatches,
+} from '../../protocol/records/index.js';
 import { toCompressionType } from '../../protocol/compression/compression-type.js';
 import type { PartitionLog } from '../../storage/index.js';
 import {
@@ -197,8 +203,8 @@ export class GroupCoordinator {
     loaded: LoadedPartition,
     op: (shard: GroupCoordinatorShard) => CoordinatorResult<T | Promise<T>>,
   ): Promise<T> {
-    const { response, records } = op(loaded.shard);
-    if (records.length > 0) await this.#append(partition, loaded, records);
+    const { response, records, transaction } = op(loaded.shard);
+    if (records.length > 0) await this.#append(partition, loaded, records, transaction);
     const value = await response;
     // The response may have been completed by a later call whose records are still in flight.
     await loaded.appended;
@@ -239,10 +245,44 @@ export class GroupCoordinator {
     }
   }
 
+  /**
+   * Writes a transaction's end marker to one partition and applies it to its shard: pending
+   * transactional offsets of the producer become committed (commit) or are dropped (abort).
+   * The transaction coordinator calls this for the `__consumer_offsets` partitions of a
+   * transaction that committed offsets (AddOffsetsToTxn).
+   */
+  async writeTransactionMarker(
+    partition: number,
+    marker: {
+      producerId: bigint;
+      producerEpoch: number;
+      coordinatorEpoch: number;
+      commit: boolean;
+    },
+  ): Promise<void> {
+    const loaded = this.#partitions.get(partition);
+    if (loaded === undefined) {
+      throw new KafkaError(
+        'NOT_COORDINATOR',
+        `This broker does not coordinate ${GROUP_METADATA_TOPIC_NAME}-${partition}`,
+      );
+    }
+    loaded.shard.replayEndTransactionMarker(marker.producerId, marker.commit);
+    const batch = buildEndTransactionMarkerBatch({
+      type: marker.commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT,
+      producerId: marker.producerId,
+      producerEpoch: marker.producerEpoch,
+      coordinatorEpoch: marker.coordinatorEpoch,
+      timestamp: BigInt(this.#clock()),
+    });
+    await this.#track(partition, loaded, [this.#write(loaded, batch)]);
+  }
+
   #append(
     partition: number,
     loaded: LoadedPartition,
     records: readonly CoordinatorRecord[],
+    transaction?: { producerId: bigint; producerEpoch: number },
   ): Promise<void> {
     const now = BigInt(this.#clock());
     const compression = toCompressionType(this.#options.compressionCodec?.() ?? 0);
@@ -251,15 +291,29 @@ export class GroupCoordinator {
       const batch = buildRecordBatch({
         compression,
         records: chunk.map((r) => ({ key: r.key, value: r.value, timestamp: now })),
+        ...(transaction === undefined
+          ? {}
+          : {
+              producerId: transaction.producerId,
+              producerEpoch: transaction.producerEpoch,
+              isTransactional: true,
+            }),
       });
-      // appendAsLeader assigns offsets before its first await: call order is log order.
-      writes.push(
-        loaded.log.appendAsLeader(batch, {
-          leaderEpoch: this.#options.leaderEpoch ?? 0,
-          origin: 'coordinator',
-        }),
-      );
+      writes.push(this.#write(loaded, batch));
     }
+    return this.#track(partition, loaded, writes);
+  }
+
+  /** appendAsLeader assigns offsets before its first await: call order is log order. */
+  #write(loaded: LoadedPartition, batch: Buffer): Promise<unknown> {
+    return loaded.log.appendAsLeader(batch, {
+      leaderEpoch: this.#options.leaderEpoch ?? 0,
+      origin: 'coordinator',
+    });
+  }
+
+  /** Chains `writes` into the partition's append order; a failure rebuilds the shard. */
+  #track(partition: number, loaded: LoadedPartition, writes: Promise<unknown>[]): Promise<void> {
     const done = Promise.all(writes).then(
       () => undefined,
       async (err: unknown) => {
@@ -294,10 +348,18 @@ export class GroupCoordinator {
       const { batches } = readRecordBatches(records);
       if (batches.length === 0) break;
       for (const batch of batches) {
-        if (!batch.isControl) {
+        if (batch.isControl) {
+          for (const record of batch.records()) {
+            const { type } = readControlRecordKey(record.key);
+            if (type === ControlRecordType.COMMIT || type === ControlRecordType.ABORT) {
+              shard.replayEndTransactionMarker(batch.producerId, type === ControlRecordType.COMMIT);
+            }
+          }
+        } else {
+          const producerId = batch.isTransactional ? batch.producerId : -1n;
           for (const record of batch.records()) {
             if (record.offset < offset || record.key === null) continue;
-            shard.replay(record.key, record.value);
+            shard.replay(record.key, record.value, producerId);
           }
         }
         offset = batch.nextOffset;

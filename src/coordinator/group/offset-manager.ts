@@ -1,8 +1,11 @@
-// OffsetCommit, OffsetFetch and OffsetDelete for one shard, Kafka's OffsetMetadataManager.
+// OffsetCommit, TxnOffsetCommit, OffsetFetch and OffsetDelete for one shard, Kafka's
+// OffsetMetadataManager.
 // Who may commit to a classic group: see ClassicGroup.validateOffsetCommit — a member of the
 // current generation, or generation -1 while the group is Empty. Generation -1 to an unknown group
 // creates a "simple" group that only commits offsets. Each committed partition becomes one
 // OffsetCommit record; v1's commit timestamp and v2-4's retention time are honoured.
+// TxnOffsetCommit writes the same records in a transactional batch; they stay pending
+// (PendingTransactionalOffsets) until the transaction's marker reaches the partition.
 
 import { ErrorCodes } from '../../errors/generated/error-codes.js';
 import type {
@@ -18,6 +21,10 @@ import type {
   OffsetDeleteRequest,
   OffsetDeleteResponse,
 } from '../../protocol/generated/api/offset-delete.js';
+import type {
+  TxnOffsetCommitRequest,
+  TxnOffsetCommitResponse,
+} from '../../protocol/generated/api/txn-offset-commit.js';
 import type { OffsetCommitKey } from '../../protocol/generated/group-coordinator/offset-commit-key.js';
 import type { OffsetCommitValue } from '../../protocol/generated/group-coordinator/offset-commit-value.js';
 import type { CoordinatorRecord } from './records.js';
@@ -42,7 +49,13 @@ export class OffsetManager {
   }
 
   /** Kafka's OffsetMetadataManager.validateOffsetCommit. */
-  #validateCommit(req: OffsetCommitRequest, ctx: RequestContext): number {
+  #validateCommit(
+    req: Pick<
+      OffsetCommitRequest,
+      'groupId' | 'memberId' | 'groupInstanceId' | 'generationIdOrMemberEpoch'
+    >,
+    ctx: RequestContext,
+  ): number {
     const group = this.#shard.groups.get(req.groupId);
     if (group === undefined) {
       // Generation -1 comes from the admin client or a consumer without group management: the
@@ -101,6 +114,7 @@ export class OffsetManager {
             expireTimestamp,
           };
           this.#shard.offsets.set(req.groupId, t.name, p.partitionIndex, offset);
+          this.#shard.pendingOffsets.supersede(req.groupId, t.name, p.partitionIndex);
           records.push(
             offsetCommitRecord(
               { group: req.groupId, topic: t.name, partition: p.partitionIndex },
@@ -114,10 +128,92 @@ export class OffsetManager {
     return { response: { throttleTimeMs: 0, topics }, records };
   }
 
+  /**
+   * TxnOffsetCommit: validated like OffsetCommit (v3+ name the member and generation; older
+   * versions commit as a simple group), recorded in a transactional batch of the producer, and
+   * pending until the transaction ends. The caller writes `records` with `transaction`.
+   */
+  txnOffsetCommit(
+    req: TxnOffsetCommitRequest,
+    ctx: RequestContext,
+  ): CoordinatorResult<TxnOffsetCommitResponse> & {
+    transaction: { producerId: bigint; producerEpoch: number };
+  } {
+    const records: CoordinatorRecord[] = [];
+    const error =
+      req.groupId === ''
+        ? E.INVALID_GROUP_ID.code
+        : this.#validateCommit(
+            {
+              groupId: req.groupId,
+              memberId: req.memberId,
+              groupInstanceId: req.groupInstanceId,
+              generationIdOrMemberEpoch: req.generationId,
+            },
+            // Kafka answers ILLEGAL_GENERATION, not GROUP_ID_NOT_FOUND, on this API.
+            { ...ctx, apiVersion: 0 },
+          );
+    const now = BigInt(this.#clock());
+    if (error === E.NONE.code) this.#shard.getOrCreateGroup(req.groupId);
+    const topics = req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => {
+        let errorCode = error;
+        const metadata = p.committedMetadata ?? '';
+        if (
+          errorCode === E.NONE.code &&
+          Buffer.byteLength(metadata) > this.#shard.config.offsetMetadataMaxBytes
+        ) {
+          errorCode = E.OFFSET_METADATA_TOO_LARGE.code;
+        }
+        if (errorCode === E.NONE.code) {
+          const offset = {
+            committedOffset: p.committedOffset,
+            committedLeaderEpoch: p.committedLeaderEpoch,
+            metadata,
+            commitTimestamp: now,
+            expireTimestamp: -1n,
+          };
+          this.#shard.pendingOffsets.add(req.producerId, {
+            group: req.groupId,
+            topic: t.name,
+            partition: p.partitionIndex,
+            offset,
+          });
+          records.push(
+            offsetCommitRecord(
+              { group: req.groupId, topic: t.name, partition: p.partitionIndex },
+              offsetToRecordValue(offset),
+            ),
+          );
+        }
+        return { partitionIndex: p.partitionIndex, errorCode };
+      }),
+    }));
+    return {
+      response: { throttleTimeMs: 0, topics },
+      records,
+      transaction: { producerId: req.producerId, producerEpoch: req.producerEpoch },
+    };
+  }
+
+  /** A transaction's end marker reached this partition: its offsets apply (commit) or vanish. */
+  completeTransaction(producerId: bigint, commit: boolean): void {
+    for (const { group, topic, partition, offset } of this.#shard.pendingOffsets.complete(
+      producerId,
+      commit,
+    )) {
+      this.#shard.getOrCreateGroup(group);
+      this.#shard.offsets.set(group, topic, partition, offset);
+    }
+  }
+
   #fetchGroup(
     groupId: string,
     topics: { name: string; partitionIndexes: number[] }[] | null,
+    requireStable: boolean,
   ): { name: string; partitions: OffsetFetchResponsePartitions[] }[] {
+    const pending = this.#shard.pendingOffsets;
     const offsets = this.#shard.offsets;
     if (topics === null) {
       const byTopic = new Map<string, OffsetFetchResponsePartitions[]>();
@@ -137,6 +233,16 @@ export class OffsetManager {
     return topics.map((t) => ({
       name: t.name,
       partitions: t.partitionIndexes.map((partitionIndex) => {
+        if (requireStable && pending.has(groupId, t.name, partitionIndex)) {
+          // An open transaction will change this offset: the client retries (v7+, KIP-447).
+          return {
+            partitionIndex,
+            committedOffset: -1n,
+            committedLeaderEpoch: -1,
+            metadata: '',
+            errorCode: E.UNSTABLE_OFFSET_COMMIT.code,
+          };
+        }
         const o = offsets.get(groupId, t.name, partitionIndex);
         return {
           partitionIndex,
@@ -164,7 +270,10 @@ export class OffsetManager {
             : E.NONE.code;
         return {
           groupId: g.groupId,
-          topics: errorCode === E.NONE.code ? this.#fetchGroup(g.groupId, g.topics) : [],
+          topics:
+            errorCode === E.NONE.code
+              ? this.#fetchGroup(g.groupId, g.topics, req.requireStable)
+              : [],
           errorCode,
         };
       });
@@ -173,7 +282,11 @@ export class OffsetManager {
         records: [],
       };
     }
-    const topics = this.#fetchGroup(req.groupId, req.topics);
+    const topics = this.#fetchGroup(
+      req.groupId,
+      req.topics,
+      ctx.apiVersion >= 7 && req.requireStable,
+    );
     return {
       response: { throttleTimeMs: 0, topics, errorCode: E.NONE.code, groups: [] },
       records: [],
@@ -210,6 +323,7 @@ export class OffsetManager {
         if (subscribed?.has(t.name) === true) {
           return { partitionIndex: p.partitionIndex, errorCode: E.GROUP_SUBSCRIBED_TO_TOPIC.code };
         }
+        this.#shard.pendingOffsets.supersede(req.groupId, t.name, p.partitionIndex);
         if (this.#shard.offsets.delete(req.groupId, t.name, p.partitionIndex)) {
           records.push(
             offsetCommitRecord(
@@ -229,12 +343,26 @@ export class OffsetManager {
     const records: CoordinatorRecord[] = [];
     for (const { topic, partition } of this.#shard.offsets.list(groupId)) {
       this.#shard.offsets.delete(groupId, topic, partition);
+      this.#shard.pendingOffsets.supersede(groupId, topic, partition);
       records.push(offsetCommitRecord({ group: groupId, topic, partition }, null));
     }
     return records;
   }
 
-  replay(key: OffsetCommitKey, value: OffsetCommitValue | null): void {
+  /** `producerId` is the batch's: ≥ 0 for a transactional batch (TxnOffsetCommit). */
+  replay(key: OffsetCommitKey, value: OffsetCommitValue | null, producerId = -1n): void {
+    if (producerId >= 0n) {
+      if (value !== null) {
+        this.#shard.pendingOffsets.add(producerId, {
+          group: key.group,
+          topic: key.topic,
+          partition: key.partition,
+          offset: offsetFromRecordValue(value),
+        });
+      }
+      return;
+    }
+    this.#shard.pendingOffsets.supersede(key.group, key.topic, key.partition);
     if (value === null) {
       this.#shard.offsets.delete(key.group, key.topic, key.partition);
       return;
