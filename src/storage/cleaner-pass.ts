@@ -31,6 +31,7 @@ import {
   INDEX_FILE_SUFFIX,
   LOG_FILE_SUFFIX,
   TIME_INDEX_FILE_SUFFIX,
+  TXN_INDEX_FILE_SUFFIX,
   segmentFilePath,
   topicPartitionName,
 } from './file-names.js';
@@ -226,7 +227,13 @@ async function cleanGroup(
   const sizes = group.map((s) => s.size);
   const groupEnd = group.reduce((end, s) => (s.size > 0 ? s.nextOffset : end), base);
   // Leftovers of an abandoned pass (the loader removes them too, at startup).
-  for (const suffix of [LOG_FILE_SUFFIX, INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX]) {
+  const suffixes = [
+    LOG_FILE_SUFFIX,
+    INDEX_FILE_SUFFIX,
+    TIME_INDEX_FILE_SUFFIX,
+    TXN_INDEX_FILE_SUFFIX,
+  ];
+  for (const suffix of suffixes) {
     fs.unlinkSync(segmentFilePath(log.dir, base, suffix) + CLEANED_FILE_SUFFIX);
   }
   const cleaned = LogSegment.create({

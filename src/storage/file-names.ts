@@ -4,6 +4,8 @@
 //     00000000000000000000.log                     record batches, byte for byte as served
 //     00000000000000000000.index                   offset index (see offset-index.ts)
 //     00000000000000000000.timeindex               time index (see time-index.ts)
+//     00000000000000000000.txnindex                aborted transactions (transaction-index.ts), only
+//                                                  for segments holding an ABORT marker
 //     leader-epoch-checkpoint                      see leader-epoch-cache.ts
 //     00000000000000000000.snapshot                producer state at that offset (producer-snapshot-file.ts)
 //   <log.dir>/recovery-point-offset-checkpoint     see checkpoint-file.ts
@@ -20,6 +22,7 @@ import { KafkaError } from '../errors/kafka-error.js';
 export const LOG_FILE_SUFFIX = '.log';
 export const INDEX_FILE_SUFFIX = '.index';
 export const TIME_INDEX_FILE_SUFFIX = '.timeindex';
+export const TXN_INDEX_FILE_SUFFIX = '.txnindex';
 export const DELETED_FILE_SUFFIX = '.deleted';
 export const CLEANED_FILE_SUFFIX = '.cleaned';
 export const SWAP_FILE_SUFFIX = '.swap';
@@ -51,7 +54,7 @@ export function segmentFilePath(dir: string, baseOffset: bigint, suffix: string)
   return join(dir, offsetFileStem(baseOffset) + suffix);
 }
 
-const SEGMENT_FILE = /^(\d{20})(\.log|\.index|\.timeindex)$/;
+const SEGMENT_FILE = /^(\d{20})(\.log|\.index|\.timeindex|\.txnindex)$/;
 
 /** The base offset and suffix of a segment file name, or null for any other name. */
 export function parseSegmentFileName(name: string): { baseOffset: bigint; suffix: string } | null {

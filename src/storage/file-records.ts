@@ -251,3 +251,16 @@ export function wholeBatchesBelow(buf: Buffer, maxOffset: bigint): Buffer {
   }
   return at === buf.length ? buf : buf.subarray(0, at);
 }
+
+/** The last offset of the last whole batch in `buf` (batches back to back); -1 when none. */
+export function lastOffsetOfBatches(buf: Buffer): bigint {
+  let last = -1n;
+  let at = 0;
+  while (at + RECORDS_OFFSET <= buf.length) {
+    const size = LOG_OVERHEAD + buf.readInt32BE(at + BATCH_LENGTH_OFFSET);
+    if (size < RECORDS_OFFSET || at + size > buf.length) break;
+    last = buf.readBigInt64BE(at) + BigInt(buf.readInt32BE(at + LAST_OFFSET_DELTA_OFFSET));
+    at += size;
+  }
+  return last;
+}

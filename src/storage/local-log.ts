@@ -19,6 +19,7 @@ import { LogSegment, type AppendedBatch } from './log-segment.js';
 import { CLEANED_FILE_SUFFIX, DELETED_FILE_SUFFIX, SWAP_FILE_SUFFIX } from './file-names.js';
 import { fsyncDirSync } from './segment-swap.js';
 import type { StorageFs } from './storage-fs.js';
+import type { AbortedTxn } from './transaction-index.js';
 
 /** A failure after a swap's commit point: the files and the segment list may disagree. */
 export class SwapIncompleteError extends Error {
@@ -198,6 +199,27 @@ export class LocalLog {
         if (!replaced || attempt >= 3 || !isSamsaError(err, 'SAMSA_ERR_LOG_CLOSED')) throw err;
       }
     }
+  }
+
+  /**
+   * Kafka's collectAbortedTransactions: the aborted transactions whose marker is at or after
+   * `fromOffset` and whose first offset is below `upperBound`, from the transaction indexes of the
+   * segment holding `startOffset` (fromOffset by default) and the later ones, until an entry shows
+   * that every transaction starting below upperBound was decided (transaction-index.ts).
+   */
+  collectAbortedTransactions(
+    fromOffset: bigint,
+    upperBound: bigint,
+    startOffset: bigint = fromOffset,
+  ): AbortedTxn[] {
+    const segments = this.#segments;
+    const out: AbortedTxn[] = [];
+    for (let i = Math.max(0, this.floorIndex(startOffset)); i < segments.length; i++) {
+      const result = segments[i]!.txnIndex.collectAbortedTxns(fromOffset, upperBound);
+      out.push(...result.abortedTransactions);
+      if (result.isComplete) break;
+    }
+    return out;
   }
 
   /**

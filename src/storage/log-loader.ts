@@ -13,17 +13,23 @@
 //     a segment the cleaner rewrote (LogSegment.recover says how a damaged baseOffset is still
 //     caught); such a segment left last by a truncation gets a new, empty active segment after it.
 //     Segments must chain (each starting at the previous one's end); after a break, later
-//     segments are deleted too.
+//     segments are deleted too. A segment swapped in by a finished interrupted swap is recovered
+//     too: its transaction index may have been lost with the swap (a missing `.txnindex` cannot be
+//     told from a segment without aborted transactions). Recovering a segment rebuilds its
+//     transaction index: as Kafka's loader does, a producer state for the segment's base offset is
+//     built (snapshot plus replay of the batches before it), and the segment's batches are replayed
+//     through it, each ABORT marker that completes a transaction adding an index entry.
 //  4. The log end offset comes from the last segment; the leader epoch cache is read, extended
 //     from recovered batches, and cut to [log start, log end) — or rebuilt from batch headers
 //     when its file is missing or malformed.
 //  5. Producer state (producer-state-manager.ts): stray snapshots are removed, the newest usable
-//     snapshot is loaded and the batch headers after it replayed to the log end; a snapshot is
-//     written at the log end when anything was replayed, so the next start need not replay again.
+//     snapshot is loaded and the batch headers after it replayed to the log end (which also
+//     reopens the transactions still open there); a snapshot is written at the log end when
+//     anything was replayed, so the next start need not replay again.
 // Segments below the recovery point were fsynced before it was checkpointed, so skipping them
 // keeps startup fast without risking anything acknowledged and flushed.
 import type { Clock } from './clock.js';
-import type { BatchHeader } from './file-records.js';
+import type { BatchHeader, FileBatch } from './file-records.js';
 import {
   CLEANED_FILE_SUFFIX,
   DELETED_FILE_SUFFIX,
@@ -39,7 +45,7 @@ import type { LogConfig } from './log-config.js';
 import { LogSegment } from './log-segment.js';
 import { isSamsaError } from '../errors/samsa-error.js';
 import { ProducerStateManager } from './producer-state-manager.js';
-import { rebuildProducerState } from './producer-state-rebuild.js';
+import { rebuildProducerState, replayBatch } from './producer-state-rebuild.js';
 import { completeInterruptedSwaps } from './segment-swap.js';
 import type { StorageFs } from './storage-fs.js';
 
@@ -101,7 +107,7 @@ export function loadLog(p: LoadParams): LoadedLog {
   const { fs, dir, config, clock } = p;
   const name = `${p.topicPartition.topic}-${p.topicPartition.partition}`;
   const warn = (message: string): void => p.logger?.warn(`${name}: ${message}`);
-  completeInterruptedSwaps(fs, dir, warn);
+  const swapped = completeInterruptedSwaps(fs, dir, warn);
   const baseOffsets = removeLeftovers(fs, dir);
   const now = clock.now();
   let segments = baseOffsets.map((baseOffset, i) =>
@@ -120,6 +126,37 @@ export function loadLog(p: LoadParams): LoadedLog {
       epochCache.assign(b.partitionLeaderEpoch, b.baseOffset);
     }
   };
+  const expiration =
+    p.producerIdExpirationMs === undefined
+      ? {}
+      : { producerIdExpirationMs: p.producerIdExpirationMs };
+  // The producer state at the base offset of the segment being recovered (see step 3).
+  let recoveryState: ProducerStateManager | null = null;
+  let recoveryStateAt = -1n;
+  const recoverSegment = (i: number): number => {
+    const segment = segments[i]!;
+    if (recoveryState === null || recoveryStateAt !== segment.baseOffset) {
+      recoveryState = new ProducerStateManager({
+        fs,
+        dir,
+        topicPartition: p.topicPartition,
+        ...expiration,
+        keepSnapshotFiles: true,
+      });
+      rebuildProducerState(recoveryState, segments, segment.baseOffset, now);
+    }
+    const state = recoveryState;
+    const onBatch = (b: FileBatch): void => {
+      restoreEpoch(b);
+      const completed = replayBatch(state, segment, b);
+      if (completed === null) return;
+      segment.updateTxnIndex(completed, state.lastStableOffset(completed));
+      state.completeTxn(completed);
+    };
+    const truncated = segment.recover(onBatch, segments[i + 1]?.baseOffset ?? null);
+    recoveryStateAt = segment.nextOffset;
+    return truncated;
+  };
   const recoverFrom = p.hadCleanShutdown
     ? segments.length
     : Math.max(
@@ -130,7 +167,7 @@ export function loadLog(p: LoadParams): LoadedLog {
   epochCache.batchUpdate(() => {
     for (let i = 0; i < segments.length; i++) {
       const segment = segments[i]!;
-      let recover = i >= recoverFrom;
+      let recover = i >= recoverFrom || swapped.includes(segment.baseOffset);
       if (!recover) {
         try {
           segment.sanityCheck();
@@ -143,7 +180,7 @@ export function loadLog(p: LoadParams): LoadedLog {
         }
       }
       if (!recover) continue;
-      const truncated = segment.recover(restoreEpoch, segments[i + 1]?.baseOffset ?? null);
+      const truncated = recoverSegment(i);
       if (truncated > 0 && i < segments.length - 1) {
         warn(
           `truncated ${truncated} bytes of segment ${segment.baseOffset}; deleting later segments`,
@@ -221,9 +258,7 @@ export function loadLog(p: LoadParams): LoadedLog {
     fs,
     dir,
     topicPartition: p.topicPartition,
-    ...(p.producerIdExpirationMs === undefined
-      ? {}
-      : { producerIdExpirationMs: p.producerIdExpirationMs }),
+    ...expiration,
     logger: { warn },
   });
   producerState.removeStraySnapshots(segments.map((s) => s.baseOffset));

@@ -1,5 +1,6 @@
-// LogSegment: one `<baseOffset>.log` with its `.index` and `.timeindex` (formats in
-// file-records.ts, offset-index.ts and time-index.ts). Every offset in the segment is ≥ its base
+// LogSegment: one `<baseOffset>.log` with its `.index`, `.timeindex` and, when the segment holds an
+// ABORT marker, `.txnindex` (formats in file-records.ts, offset-index.ts, time-index.ts and
+// transaction-index.ts). Every offset in the segment is ≥ its base
 // offset and < the next segment's; relative offsets fit in an int32.
 //
 // In memory it keeps what Kafka keeps: the next offset, the largest timestamp so far and the
@@ -18,20 +19,24 @@ import {
   readBatchHeader,
   wholeBatchesBelow,
   type BatchHeader,
+  type FileBatch,
   type ScanStop,
 } from './file-records.js';
 import {
   INDEX_FILE_SUFFIX,
   LOG_FILE_SUFFIX,
   TIME_INDEX_FILE_SUFFIX,
+  TXN_INDEX_FILE_SUFFIX,
   segmentFilePath,
 } from './file-names.js';
 import type { LogConfig } from './log-config.js';
 import { OffsetIndex } from './offset-index.js';
 import type { TimestampAndOffset } from './partition-log.js';
+import type { CompletedTxn } from './producer-append-info.js';
 import { indexCorrupt } from './storage-errors.js';
 import type { StorageFs } from './storage-fs.js';
 import { NO_TIMESTAMP, TimeIndex } from './time-index.js';
+import { TransactionIndex } from './transaction-index.js';
 
 const INT32_MAX = 0x7fffffffn;
 /** Header scans stop within a few KiB of an index entry, so small windows suffice. */
@@ -76,6 +81,7 @@ export class LogSegment {
   readonly log: FileRecords;
   readonly offsetIndex: OffsetIndex;
   readonly timeIndex: TimeIndex;
+  readonly txnIndex: TransactionIndex;
   readonly rollJitterMs: number;
   #indexIntervalBytes: number;
   #created: number;
@@ -108,6 +114,10 @@ export class LogSegment {
       options,
     );
     this.timeIndex = new TimeIndex(fs, timePath, baseOffset, config.segmentIndexBytes, options);
+    const txnPath = segmentFilePath(dir, baseOffset, TXN_INDEX_FILE_SUFFIX) + suffix;
+    this.txnIndex = new TransactionIndex(fs, txnPath, baseOffset);
+    // A new segment starts with no aborted transactions, whatever an old file said.
+    if (create) this.txnIndex.reset();
   }
 
   /** A new empty segment (fails if its .log exists). */
@@ -171,6 +181,7 @@ export class LogSegment {
     }
     this.offsetIndex.sanityCheck(this.size);
     this.timeIndex.sanityCheck();
+    this.txnIndex.sanityCheck();
   }
 
   /**
@@ -211,8 +222,9 @@ export class LogSegment {
    * Rebuilds both indexes and the in-memory state by reading every batch, keeping the longest
    * prefix of batches that are whole, pass their CRC, and whose offsets increase from the
    * segment's base offset and stay below `upperBound` (the next segment's base offset; null for the
-   * last segment); truncates the file after it. `onBatch` sees each valid batch (the loader
-   * restores leader epochs from them). Returns the bytes truncated.
+   * last segment); truncates the file after it. `onBatch` sees each valid batch, body included (the
+   * loader restores leader epochs and producer state from them, and refills the transaction index,
+   * which this empties). Returns the bytes truncated.
    *
    * Offsets may jump forward between batches (the cleaner's gaps), but baseOffset lies outside the
    * CRC, so a jump is also what a damaged baseOffset looks like. A batch after a gap is therefore
@@ -222,9 +234,10 @@ export class LogSegment {
    * a final batch after a gap is dropped too. A gap-free segment (every segment the cleaner never
    * touched) thus still has every changed baseOffset caught, exactly as before compaction existed.
    */
-  recover(onBatch?: (batch: BatchHeader) => void, upperBound: bigint | null = null): number {
+  recover(onBatch?: (batch: FileBatch) => void, upperBound: bigint | null = null): number {
     this.offsetIndex.reset();
     this.timeIndex.reset();
+    this.txnIndex.reset();
     let maxTimestamp = NO_TIMESTAMP;
     let offsetOfMax = this.baseOffset;
     let next = this.baseOffset;
@@ -232,7 +245,7 @@ export class LogSegment {
     let lastIndexEntry = 0;
     let firstTimestamp: bigint | null = null;
     let sawGap = false;
-    const accept = (b: BatchHeader): void => {
+    const accept = (b: FileBatch): void => {
       if (b.maxTimestamp > maxTimestamp) {
         maxTimestamp = b.maxTimestamp;
         offsetOfMax = b.lastOffset;
@@ -248,7 +261,7 @@ export class LogSegment {
       onBatch?.(b);
     };
     /** The batch after a gap, waiting for the next one to vouch for its baseOffset. */
-    let pending: BatchHeader | null = null;
+    let pending: FileBatch | null = null;
     let keepPending = true;
     const it = this.log.batches(0, { withBody: true });
     for (let b = it.next(); b !== null; b = it.next()) {
@@ -440,12 +453,24 @@ export class LogSegment {
     const mapping = this.translateOffset(offset);
     this.offsetIndex.truncateTo(offset);
     this.timeIndex.truncateTo(offset);
+    this.txnIndex.truncateTo(offset);
     if (mapping === null) return 0;
     const removed = this.size - mapping.position;
     this.log.truncateTo(mapping.position);
     this.loadState();
     if (this.size === 0) this.#created = now;
     return removed;
+  }
+
+  /** Records a transaction completed by a marker in this segment, when it was aborted. */
+  updateTxnIndex(completed: CompletedTxn, lastStableOffset: bigint): void {
+    if (!completed.isAborted) return;
+    this.txnIndex.append({
+      producerId: completed.producerId,
+      firstOffset: completed.firstOffset,
+      lastOffset: completed.lastOffset,
+      lastStableOffset,
+    });
   }
 
   /** Called on roll: the last time index entry records the segment's largest timestamp. */
@@ -458,7 +483,12 @@ export class LogSegment {
   }
 
   async flush(): Promise<void> {
-    await Promise.all([this.log.flush(), this.offsetIndex.flush(), this.timeIndex.flush()]);
+    await Promise.all([
+      this.log.flush(),
+      this.offsetIndex.flush(),
+      this.timeIndex.flush(),
+      this.txnIndex.flush(),
+    ]);
   }
 
   /**
@@ -469,7 +499,7 @@ export class LogSegment {
   changeFileSuffixes(from: string, to: string): void {
     const rename = (path: string): string =>
       (from === '' ? path : path.slice(0, -from.length)) + to;
-    for (const file of [this.offsetIndex, this.timeIndex, this.log]) {
+    for (const file of [this.offsetIndex, this.timeIndex, this.txnIndex, this.log]) {
       if (!file.path.endsWith(from)) {
         throw new RangeError(`Cannot rename ${file.path}: it does not end in "${from}"`);
       }
@@ -484,6 +514,7 @@ export class LogSegment {
     this.log.close();
     this.offsetIndex.close();
     this.timeIndex.close();
+    this.txnIndex.close();
   }
 
   /** Closes (once reads in flight finish) and unlinks the files, the .log first. */
@@ -491,5 +522,6 @@ export class LogSegment {
     this.log.deleteFile();
     this.offsetIndex.deleteFile();
     this.timeIndex.deleteFile();
+    this.txnIndex.deleteFile();
   }
 }

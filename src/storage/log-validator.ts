@@ -5,7 +5,9 @@
 //   CRC (CORRUPT_MESSAGE); record count matching the offset range, no control batches from
 //   clients, a sequence for idempotent batches (INVALID_RECORD); per record, a key on compacted
 //   topics (INVALID_RECORD) and CreateTime timestamps within message.timestamp.before/after.max.ms
-//   (INVALID_TIMESTAMP), reported per record as Produce's RecordErrors.
+//   (INVALID_TIMESTAMP), reported per record as Produce's RecordErrors. A control batch from the
+//   broker's coordinators must carry a COMMIT or ABORT marker (INVALID_RECORD), which is parsed for
+//   the producer state.
 // Then offsets are assigned. Invariant (ARCHITECTURE.md 1): the stored batch is the producer's
 // bytes except baseOffset and partitionLeaderEpoch, and on LogAppendTime topics the timestamp
 // type and maxTimestamp (CRC recomputed only then). A topic compression.type other than
@@ -31,6 +33,7 @@ import {
 import { topicPartitionName, type TopicPartition } from './file-names.js';
 import type { LogConfig } from './log-config.js';
 import type { AppendOrigin } from './partition-log.js';
+import { endTxnMarkerOf, type EndTxnMarker } from './producer-append-info.js';
 import { checkRecordsStructure, collectRecordErrors } from './record-checks.js';
 import { RecordValidationError } from './storage-errors.js';
 
@@ -55,7 +58,10 @@ export interface ValidatedBatch {
   readonly producerId: bigint;
   readonly producerEpoch: number;
   readonly baseSequence: number;
+  readonly isTransactional: boolean;
   readonly isControl: boolean;
+  /** A control batch's marker; null for data batches and an empty control batch. */
+  readonly endTxnMarker: EndTxnMarker | null;
 }
 
 export interface ValidationResult {
@@ -215,7 +221,14 @@ export function validateAndAssignOffsets(input: ValidatorInput): ValidationResul
       !(batch.isControl && batch.compression === 0)
         ? target
         : null;
+    let endTxnMarker: EndTxnMarker | null = null;
     try {
+      if (batch.isControl) {
+        endTxnMarker = endTxnMarkerOf(batch);
+        if (endTxnMarker === null && batch.recordCount > 0) {
+          throw invalid(`Control batch in ${where} is not a transaction marker`);
+        }
+      }
       const errors = collectRecordErrors(batch, config, now, where);
       if (errors !== null) {
         throw new RecordValidationError(errors.errorName, errors.message, errors.recordErrors);
@@ -248,7 +261,9 @@ export function validateAndAssignOffsets(input: ValidatorInput): ValidationResul
       producerId: batch.producerId,
       producerEpoch: batch.producerEpoch,
       baseSequence: batch.baseSequence,
+      isTransactional: batch.isTransactional,
       isControl: batch.isControl,
+      endTxnMarker,
     });
     offset = batch.nextOffset;
     out.push(batch.buffer);

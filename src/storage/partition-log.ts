@@ -6,14 +6,22 @@
 //   logStartOffset ≤ lastStableOffset ≤ highWatermark ≤ logEndOffset
 // logEndOffset is the next offset to assign; the high watermark is what consumers may read. On a
 // single node the high watermark follows the log end offset after every append; it is a separate
-// field so replication can hold it back. lastStableOffset equals the high watermark until
-// transactions arrive.
+// field so replication can hold it back. lastStableOffset is the first offset of the earliest
+// transaction still undecided (KIP-98), or the high watermark when there is none.
+//
+// Transactions: a producer's transactional batches go through appendAsLeader like any other; the
+// transaction coordinator ends a transaction by appending the COMMIT or ABORT control batch that
+// buildEndTransactionMarkerBatch (protocol/records) builds, with origin 'coordinator'.
 import type { TopicPartition } from './file-names.js';
+import type { AbortedTransaction } from './transaction-index.js';
 
 export type AppendOrigin =
   /** A producer: full validation (Kafka's AppendOrigin.CLIENT). */
   | 'client'
-  /** The broker's own coordinators: control batches allowed, offsets still assigned here. */
+  /**
+   * The broker's own coordinators (Kafka's AppendOrigin.COORDINATOR): control batches (transaction
+   * markers) allowed, producer epochs checked but not sequences, offsets still assigned here.
+   */
   | 'coordinator';
 
 export interface AppendOptions {
@@ -46,7 +54,10 @@ export interface ReadOptions {
   readonly maxBytes: number;
   /** Return the first batch even when it alone exceeds maxBytes (default true). */
   readonly minOneBatch?: boolean;
-  /** Upper bound: high watermark by default (consumers); log_end for replicas. */
+  /**
+   * Upper bound: high watermark by default (read_uncommitted consumers); txn_committed stops at the
+   * last stable offset (read_committed); log_end for replicas.
+   */
   readonly isolation?: FetchIsolation;
 }
 
@@ -63,6 +74,12 @@ export interface ReadResult {
   readonly logEndOffset: bigint;
   /** Whether the bytes came from the in-memory tail cache (for metrics and tests). */
   readonly fromTailCache: boolean;
+  /**
+   * Only for isolation 'txn_committed': the aborted transactions overlapping the returned batches
+   * (ABORT marker at or after the fetch offset, first offset before the end of the last batch),
+   * in marker order, for Fetch's abortedTransactions; empty when no batch is returned.
+   */
+  readonly abortedTransactions?: readonly AbortedTransaction[];
 }
 
 /** ListOffsets' special timestamps. */
@@ -106,9 +123,12 @@ export interface PartitionLog {
    * and writes them. Takes ownership of `records`: header fields are patched in place. Resolves
    * once the bytes are in the OS (survives kill -9), and also fsynced when the flush policy
    * (flush.messages) asks for it. Throws KafkaError (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE,
-   * INVALID_RECORD, INVALID_TIMESTAMP, RECORD_LIST_TOO_LARGE, and for idempotent producers
-   * INVALID_PRODUCER_EPOCH and OUT_OF_ORDER_SEQUENCE_NUMBER) or RecordValidationError. A retry of
-   * one of an idempotent producer's last five batches is not written again (`duplicate`).
+   * INVALID_RECORD, INVALID_TIMESTAMP, RECORD_LIST_TOO_LARGE; for idempotent and transactional
+   * producers INVALID_PRODUCER_EPOCH (an epoch below the producer's, data or marker),
+   * OUT_OF_ORDER_SEQUENCE_NUMBER and INVALID_TXN_STATE (a non-transactional batch while the
+   * producer's transaction is open); for a marker TRANSACTION_COORDINATOR_FENCED (a coordinator
+   * epoch below the last marker's)) or RecordValidationError. A retry of one of an idempotent
+   * producer's last five batches is not written again (`duplicate`).
    */
   appendAsLeader(records: Buffer, options: AppendOptions): Promise<AppendResult>;
 
@@ -117,7 +137,8 @@ export interface PartitionLog {
 
   /**
    * ListOffsets: a timestamp, or EARLIEST/LATEST/MAX_TIMESTAMP. null when no record qualifies.
-   * Results at or past the isolation bound (high watermark by default) count as not found.
+   * Results at or past the isolation bound (high watermark by default, the last stable offset for
+   * txn_committed) count as not found; LATEST is the bound itself.
    */
   offsetForTimestamp(
     timestamp: bigint,
@@ -130,10 +151,11 @@ export interface PartitionLog {
   /**
    * Resolves once the high watermark is past `offset` (a record at or after it became readable),
    * at once if it already is, and when the log closes. Rejects with the signal's reason on abort.
-   * A long-poll Fetch calls it with its fetch offset for each partition, races them, and aborts
-   * the rest; no timers are involved.
+   * With isolation 'txn_committed' it waits for the last stable offset instead (a read_committed
+   * consumer cannot read past it). A long-poll Fetch calls it with its fetch offset for each
+   * partition, races them, and aborts the rest; no timers are involved.
    */
-  waitForAppend(offset: bigint, signal?: AbortSignal): Promise<void>;
+  waitForAppend(offset: bigint, signal?: AbortSignal, isolation?: FetchIsolation): Promise<void>;
 
   /** Removes every batch at or after `offset` (a batch containing it goes whole). */
   truncateTo(offset: bigint): Promise<void>;

@@ -16,7 +16,31 @@
 // Sequences are only checked for client appends; the broker's own coordinator appends are checked
 // for the epoch alone, and replaying the log on recovery checks nothing. Duplicates (a retry of one
 // of the last five batches) are found before this runs and never reach it.
+//
+// Transactions (Kafka's appendDataBatch and appendEndTxnMarker):
+//   a transactional data batch with no open transaction  opens one at its base offset (the
+//                                                          producer's currentTxnFirstOffset)
+//   a transactional batch while one is open               joins it
+//   a non-transactional batch while one is open           INVALID_TXN_STATE
+//   a COMMIT or ABORT marker (control batch)              epoch below the known one:
+//                                                          INVALID_PRODUCER_EPOCH; coordinator epoch
+//                                                          below the last marker's:
+//                                                          TRANSACTION_COORDINATOR_FENCED; otherwise
+//                                                          it takes the producer's epoch (a higher
+//                                                          one forgets the cached batches), records
+//                                                          the coordinator epoch and closes the open
+//                                                          transaction, if any (a CompletedTxn; a
+//                                                          marker with none open is still written
+//                                                          and completes nothing)
+// Replay (recovery) applies all of this unchecked.
 import { KafkaError } from '../errors/kafka-error.js';
+import {
+  ControlRecordType,
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  readControlRecordKey,
+  readEndTransactionMarker,
+  type RecordBatch,
+} from '../protocol/records/index.js';
 import { topicPartitionName, type TopicPartition } from './file-names.js';
 import type { AppendOrigin } from './partition-log.js';
 import {
@@ -35,6 +59,36 @@ export interface ProducerBatch {
   readonly baseOffset: bigint;
   readonly lastOffset: bigint;
   readonly maxTimestamp: bigint;
+  readonly isTransactional: boolean;
+}
+
+/** A COMMIT or ABORT marker's content (Kafka's EndTransactionMarker). */
+export interface EndTxnMarker {
+  readonly type: ControlRecordType;
+  readonly coordinatorEpoch: number;
+}
+
+/** A transaction a marker ended (Kafka's CompletedTxn). */
+export interface CompletedTxn {
+  readonly producerId: bigint;
+  /** The transaction's first offset. */
+  readonly firstOffset: bigint;
+  /** The marker's offset. */
+  readonly lastOffset: bigint;
+  readonly isAborted: boolean;
+}
+
+/**
+ * The end-transaction marker a control batch carries; null for an empty control batch (the
+ * cleaner emptied it) or a control record of another type (KRaft's).
+ */
+export function endTxnMarkerOf(batch: RecordBatch): EndTxnMarker | null {
+  for (const record of batch.records({ maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES })) {
+    const { type } = readControlRecordKey(record.key);
+    if (type !== ControlRecordType.ABORT && type !== ControlRecordType.COMMIT) return null;
+    return { type, coordinatorEpoch: readEndTransactionMarker(record.value).coordinatorEpoch };
+  }
+  return null;
 }
 
 export class ProducerAppendInfo {
@@ -43,6 +97,8 @@ export class ProducerAppendInfo {
   readonly #current: ProducerStateEntry;
   readonly #updated: ProducerStateEntry;
   readonly #origin: AppendOrigin | 'replay';
+  /** First offsets of the transactions this append opens. */
+  readonly startedTransactions: bigint[] = [];
 
   constructor(tp: TopicPartition, current: ProducerStateEntry, origin: AppendOrigin | 'replay') {
     this.producerId = current.producerId;
@@ -67,12 +123,63 @@ export class ProducerAppendInfo {
         this.#checkSequence(epoch, batch.baseSequence, batch.baseOffset);
     }
     const offsetDelta = Number(batch.lastOffset - batch.baseOffset);
-    this.#updated.addBatch(epoch, {
+    const updated = this.#updated;
+    updated.addBatch(epoch, {
       lastSeq: lastSequenceOf(batch.baseSequence, offsetDelta),
       lastOffset: batch.lastOffset,
       offsetDelta,
       timestamp: batch.maxTimestamp,
     });
+    if (updated.currentTxnFirstOffset !== null && !batch.isTransactional) {
+      // Kafka throws on replay too; a log holding this cannot come from this broker, and refusing
+      // to open the partition would help nobody: the open transaction simply stays open.
+      if (this.#origin === 'replay') return;
+      throw new KafkaError(
+        'INVALID_TXN_STATE',
+        `Expected transactional write from producer ${this.producerId} at offset ${batch.baseOffset} in partition ${topicPartitionName(this.#tp)}`,
+      );
+    }
+    if (updated.currentTxnFirstOffset === null && batch.isTransactional) {
+      updated.currentTxnFirstOffset = batch.baseOffset;
+      this.startedTransactions.push(batch.baseOffset);
+    }
+  }
+
+  /**
+   * Applies a COMMIT or ABORT marker at `offset` (see the module header); returns the transaction
+   * it completes, or null when the producer had none open.
+   */
+  appendEndTxnMarker(
+    marker: EndTxnMarker,
+    epoch: number,
+    offset: bigint,
+    timestamp: bigint,
+  ): CompletedTxn | null {
+    const updated = this.#updated;
+    if (this.#origin !== 'replay') {
+      this.#checkProducerEpoch(epoch, offset);
+      if (updated.coordinatorEpoch > marker.coordinatorEpoch) {
+        throw new KafkaError(
+          'TRANSACTION_COORDINATOR_FENCED',
+          `Invalid coordinator epoch for producerId ${this.producerId} at offset ${offset} in partition ${topicPartitionName(this.#tp)}: ${marker.coordinatorEpoch} (zombie), ${updated.coordinatorEpoch} (current)`,
+        );
+      }
+    }
+    const first = updated.currentTxnFirstOffset;
+    const completed =
+      first === null
+        ? null
+        : {
+            producerId: this.producerId,
+            firstOffset: first,
+            lastOffset: offset,
+            isAborted: marker.type === ControlRecordType.ABORT,
+          };
+    updated.maybeUpdateProducerEpoch(epoch);
+    updated.coordinatorEpoch = marker.coordinatorEpoch;
+    updated.currentTxnFirstOffset = null;
+    updated.lastTimestamp = timestamp;
+    return completed;
   }
 
   #checkProducerEpoch(epoch: number, offset: bigint): void {

@@ -5,7 +5,8 @@
 // says which old segments it replaces: every one whose base offset lies in [its base, its end).
 //
 // On disk, in order (the suffixes follow the full name: `<base>.log.cleaned`):
-//  1. The cleaner writes `<base>.{log,index,timeindex}.cleaned` and fsyncs them.
+//  1. The cleaner writes `<base>.{log,index,timeindex}.cleaned` (and `.txnindex.cleaned` when the
+//     cleaned segment keeps aborted transactions) and fsyncs them.
 //  2. They are renamed to `.swap`, `.log` last, and the directory is fsynced. This is the commit
 //     point: from here on recovery finishes the swap instead of discarding it.
 //  3. The old segments' files are renamed to `.deleted`; the directory is fsynced (synchronously:
@@ -22,6 +23,8 @@
 //    [base, end of the swap's batches) is deleted, then the `.swap` files are renamed into place;
 //  - any other `.swap` file (an index whose `.log` already took its live name, or never got
 //    there) is deleted, and the index is rebuilt from its `.log`;
+//  - the segments of the swaps finished here are returned: the loader recovers them, which rebuilds
+//    their transaction index (a `.txnindex` lost on the way cannot be told from none at all);
 //  - `*.deleted` files are then removed by the loader's usual leftover sweep.
 // Every step is idempotent, so a crash during recovery is recovered from the same way.
 import { join } from 'node:path';
@@ -31,6 +34,7 @@ import {
   LOG_FILE_SUFFIX,
   SWAP_FILE_SUFFIX,
   TIME_INDEX_FILE_SUFFIX,
+  TXN_INDEX_FILE_SUFFIX,
   parseSegmentFileName,
   segmentFilePath,
 } from './file-names.js';
@@ -108,7 +112,8 @@ export function completeInterruptedSwaps(
         fs.unlinkSync(join(dir, name));
       }
     }
-    for (const suffix of [INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX]) {
+    const suffixes = [INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX, TXN_INDEX_FILE_SUFFIX];
+    for (const suffix of [...suffixes, LOG_FILE_SUFFIX]) {
       const target = segmentFilePath(dir, base, suffix);
       if (fs.statSync(target + SWAP_FILE_SUFFIX) !== null)
         fs.renameSync(target + SWAP_FILE_SUFFIX, target);

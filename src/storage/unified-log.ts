@@ -23,6 +23,18 @@
 // as Kafka does, its stored max timestamp as the log append time). The state is updated only
 // after the bytes are written, snapshotted when a segment rolls and on close, rebuilt on open and
 // after truncation, and expired by removeExpiredProducers (producer.id.expiration.ms).
+//
+// Transactions (KIP-98), as Kafka's UnifiedLog keeps them:
+//  - A client's transactional batch is appended like any idempotent one; it opens the producer's
+//    transaction (producer-append-info.ts has the rules and errors).
+//  - The transaction coordinator ends it with a COMMIT or ABORT control batch appended with origin
+//    'coordinator'. The transaction it completes is applied after the write: an aborted one gets
+//    an entry in the active segment's transaction index (transaction-index.ts), then the
+//    transaction leaves the producer state's open ones.
+//  - lastStableOffset: the first offset of the earliest transaction not yet decided (or decided by
+//    a marker the high watermark has not passed), never below the log start offset; the high
+//    watermark when there is none. read_committed reads (isolation 'txn_committed') stop there,
+//    and list the aborted transactions overlapping the batches they return, as Fetch reports them.
 import { SYSTEM_CLOCK, type Clock } from './clock.js';
 import { topicPartitionName, type TopicPartition } from './file-names.js';
 import { AppendWaiters } from './append-waiters.js';
@@ -52,16 +64,16 @@ import type {
 import { logClosed, logOffline, offsetOutOfRange } from './storage-errors.js';
 import { NODE_STORAGE_FS, type StorageFs } from './storage-fs.js';
 import { TailCache } from './tail-cache.js';
-import type { ProducerAppendInfo } from './producer-append-info.js';
 import { firstOffsetOf, type BatchMetadata } from './producer-state-entry.js';
 import type { ProducerStateManager } from './producer-state-manager.js';
 import { rebuildProducerState } from './producer-state-rebuild.js';
-import type { ValidatedBatch } from './log-validator.js';
 import { offsetForTimestamp } from './timestamp-lookup.js';
+import type { AbortedTransaction } from './transaction-index.js';
+import { lastOffsetOfBatches } from './file-records.js';
 
 const EMPTY = Buffer.alloc(0);
-/** What an append without idempotent batches (most of them) changes: nothing (never mutated). */
-const NO_PRODUCER_UPDATES = new Map<bigint, ProducerAppendInfo>();
+
+const NO_ABORTED_TRANSACTIONS: readonly AbortedTransaction[] = Object.freeze([]);
 /** Per-partition tail cache budget unless the LogManager says otherwise. */
 export const DEFAULT_TAIL_CACHE_BYTES = 1024 * 1024;
 
@@ -90,6 +102,8 @@ export class UnifiedLog implements PartitionLog {
   readonly #producerState: ProducerStateManager;
   readonly #tailCache: TailCache;
   readonly #waiters = new AppendWaiters();
+  /** read_committed long polls: woken as the last stable offset advances. */
+  readonly #stableWaiters = new AppendWaiters();
   readonly #clock: Clock;
   #logStartOffset: bigint;
   #highWatermark: bigint;
@@ -124,6 +138,7 @@ export class UnifiedLog implements PartitionLog {
     this.#logStartOffset = loaded.logStartOffset;
     // A single node's high watermark is its log end offset (see updateHighWatermark).
     this.#highWatermark = this.#local.logEndOffset;
+    this.#producerState.onHighWatermarkUpdated(this.#highWatermark);
     this.#tailCache = new TailCache(options.tailCacheBytes ?? DEFAULT_TAIL_CACHE_BYTES);
     this.#flusher = new LogFlusher(this.#local, this.#clock.now());
   }
@@ -149,7 +164,10 @@ export class UnifiedLog implements PartitionLog {
     return this.#highWatermark;
   }
   get lastStableOffset(): bigint {
-    return this.#highWatermark;
+    const unstable = this.#producerState.firstUnstableOffset;
+    if (unstable === null) return this.#highWatermark;
+    const first = unstable < this.#logStartOffset ? this.#logStartOffset : unstable;
+    return first < this.#highWatermark ? first : this.#highWatermark;
   }
   get recoveryPoint(): bigint {
     return this.#local.recoveryPoint;
@@ -217,6 +235,7 @@ export class UnifiedLog implements PartitionLog {
     if (this.#offline === null) {
       this.#offline = logOffline(this.topicPartition, operation, err);
       this.#waiters.close();
+      this.#stableWaiters.close();
     }
     return this.#offline;
   }
@@ -233,10 +252,9 @@ export class UnifiedLog implements PartitionLog {
       partitionLeaderEpoch: options.leaderEpoch,
       origin: options.origin ?? 'client',
     });
-    const producers = this.#analyzeProducerState(validated.batches, options.origin ?? 'client');
-    if (!(producers instanceof Map)) {
-      return this.#duplicateResult(producers, validated.recordCount);
-    }
+    const origin = options.origin ?? 'client';
+    const producers = this.#producerState.analyzeAppend(validated.batches, origin);
+    if (!('updates' in producers)) return this.#duplicateResult(producers, validated.recordCount);
     const bytes = validated.records;
     try {
       const rolled = this.#local.maybeRoll(
@@ -262,7 +280,17 @@ export class UnifiedLog implements PartitionLog {
     } catch (err) {
       throw this.#goOffline('append', err);
     }
-    for (const info of producers.values()) this.#producerState.update(info);
+    for (const info of producers.updates.values()) this.#producerState.update(info);
+    for (const completed of producers.completedTxns) {
+      // Kafka's order: the index entry (with the LSO the abort leaves) before the completion.
+      try {
+        const lastStable = this.#producerState.lastStableOffset(completed);
+        this.#local.activeSegment.updateTxnIndex(completed, lastStable);
+      } catch (err) {
+        throw this.#goOffline('append to the transaction index', err);
+      }
+      this.#producerState.completeTxn(completed);
+    }
     this.#producerState.updateMapEndOffset(this.logEndOffset);
     this.#tailCache.append(bytes, validated.batches, this.#local.activeSegment.baseOffset);
     this.#flusher.appended(now);
@@ -280,34 +308,6 @@ export class UnifiedLog implements PartitionLog {
       await this.flush();
     }
     return result;
-  }
-
-  /**
-   * Kafka's analyzeAndValidateProducerState: for each batch with a producer id, either the cached
-   * batch a client's retry duplicates (returned at once; nothing is written), or the validated
-   * update to commit after the write. Throws INVALID_PRODUCER_EPOCH or OUT_OF_ORDER_SEQUENCE_NUMBER.
-   */
-  #analyzeProducerState(
-    batches: readonly ValidatedBatch[],
-    origin: 'client' | 'coordinator',
-  ): Map<bigint, ProducerAppendInfo> | BatchMetadata {
-    let updates: Map<bigint, ProducerAppendInfo> | null = null;
-    for (const batch of batches) {
-      // Control batches (transaction markers) will end transactions once they exist.
-      if (batch.producerId < 0n || batch.isControl) continue;
-      if (origin === 'client') {
-        const duplicate = this.#producerState.findDuplicateBatch(batch);
-        if (duplicate !== null) return duplicate;
-      }
-      updates ??= new Map();
-      let info = updates.get(batch.producerId);
-      if (info === undefined) {
-        info = this.#producerState.prepareUpdate(batch.producerId, origin);
-        updates.set(batch.producerId, info);
-      }
-      info.append(batch);
-    }
-    return updates ?? NO_PRODUCER_UPDATES;
   }
 
   #duplicateResult(duplicate: BatchMetadata, recordCount: number): AppendResult {
@@ -335,11 +335,32 @@ export class UnifiedLog implements PartitionLog {
           : offset;
     if (clamped === this.#highWatermark) return;
     this.#highWatermark = clamped;
+    this.#producerState.onHighWatermarkUpdated(clamped);
     this.#waiters.notify(clamped);
+    this.#notifyStable();
+  }
+
+  /** Wakes the read_committed long polls the last stable offset has passed. */
+  #notifyStable(): void {
+    if (this.#stableWaiters.size > 0) this.#stableWaiters.notify(this.lastStableOffset);
   }
 
   #isolationBound(isolation: FetchIsolation | undefined): bigint {
-    return isolation === 'log_end' ? this.logEndOffset : this.#highWatermark;
+    if (isolation === 'log_end') return this.logEndOffset;
+    return isolation === 'txn_committed' ? this.lastStableOffset : this.#highWatermark;
+  }
+
+  /**
+   * Kafka's collectAbortedTransactions for a read: the aborted transactions overlapping the
+   * returned batches (marker at or after the fetch offset, first offset before the end of the last
+   * batch returned).
+   */
+  #abortedTransactions(fetchOffset: bigint, records: Buffer): readonly AbortedTransaction[] {
+    if (records.length === 0) return NO_ABORTED_TRANSACTIONS;
+    const upperBound = lastOffsetOfBatches(records) + 1n;
+    const found = this.#local.collectAbortedTransactions(fetchOffset, upperBound);
+    if (found.length === 0) return NO_ABORTED_TRANSACTIONS;
+    return found.map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }));
   }
 
   async read(fetchOffset: bigint, options: ReadOptions): Promise<ReadResult> {
@@ -360,7 +381,7 @@ export class UnifiedLog implements PartitionLog {
       records =
         cached ?? (await this.#local.read(fetchOffset, options.maxBytes, maxOffset, minOneBatch));
     }
-    return {
+    const result: ReadResult = {
       records,
       highWatermark: this.#highWatermark,
       lastStableOffset: this.lastStableOffset,
@@ -368,6 +389,8 @@ export class UnifiedLog implements PartitionLog {
       logEndOffset: this.logEndOffset,
       fromTailCache,
     };
+    if (options.isolation !== 'txn_committed') return result;
+    return { ...result, abortedTransactions: this.#abortedTransactions(fetchOffset, records) };
   }
 
   async offsetForTimestamp(
@@ -388,7 +411,10 @@ export class UnifiedLog implements PartitionLog {
     return this.#epochCache.endOffsetFor(leaderEpoch, this.logEndOffset);
   }
 
-  waitForAppend(offset: bigint, signal?: AbortSignal): Promise<void> {
+  waitForAppend(offset: bigint, signal?: AbortSignal, isolation?: FetchIsolation): Promise<void> {
+    if (isolation === 'txn_committed') {
+      return this.#stableWaiters.wait(offset, this.lastStableOffset, signal);
+    }
     return this.#waiters.wait(offset, this.#highWatermark, signal);
   }
 
@@ -412,6 +438,7 @@ export class UnifiedLog implements PartitionLog {
     }
     this.#tailCache.clear();
     if (this.#highWatermark > this.logEndOffset) this.#highWatermark = this.logEndOffset;
+    this.#producerState.onHighWatermarkUpdated(this.#highWatermark);
   }
 
   async deleteRecordsBefore(offset: bigint): Promise<bigint> {
@@ -428,11 +455,13 @@ export class UnifiedLog implements PartitionLog {
     }
     if (target > this.#logStartOffset) {
       this.#logStartOffset = target;
+      this.#producerState.onLogStartOffsetIncremented(target);
       try {
         this.#epochCache.truncateFromStart(target);
       } catch (err) {
         throw this.#goOffline('delete records', err);
       }
+      this.#notifyStable();
     }
     return this.#logStartOffset;
   }
@@ -492,7 +521,9 @@ export class UnifiedLog implements PartitionLog {
       this.#producerState.deleteSnapshotsBefore(first);
       if (first > this.#logStartOffset) {
         this.#logStartOffset = first;
+        this.#producerState.onLogStartOffsetIncremented(first);
         this.#epochCache.truncateFromStart(first);
+        this.#notifyStable();
       }
       return count;
     } catch (err) {
@@ -513,6 +544,7 @@ export class UnifiedLog implements PartitionLog {
     }
     this.#closing = true;
     this.#waiters.close();
+    this.#stableWaiters.close();
     this.#local.close();
   }
 
@@ -541,6 +573,7 @@ export class UnifiedLog implements PartitionLog {
     this.#closing = true;
     this.#closedUnflushed = true;
     this.#waiters.close();
+    this.#stableWaiters.close();
     this.#local.close();
   }
 

@@ -1,9 +1,15 @@
-// Shared by the producer state tests: batches of an idempotent producer, and appends that report
-// the Kafka error name they were refused with.
+// Shared by the producer state and transaction tests: batches of an idempotent or transactional
+// producer, transaction markers as the coordinator writes them, and appends that report the Kafka
+// error name they were refused with.
 import assert from 'node:assert/strict';
 import { KafkaError } from '../../src/errors/kafka-error.js';
 import { CompressionType } from '../../src/protocol/compression/index.js';
-import { buildRecordBatch, type RecordInput } from '../../src/protocol/records/index.js';
+import {
+  ControlRecordType,
+  buildEndTransactionMarkerBatch,
+  buildRecordBatch,
+  type RecordInput,
+} from '../../src/protocol/records/index.js';
 import type { AppendResult, PartitionLog } from '../../src/storage/partition-log.js';
 
 export interface ProducerBatchOptions {
@@ -14,6 +20,10 @@ export interface ProducerBatchOptions {
   tag?: string;
   timestamp?: bigint;
   compression?: CompressionType;
+  /** A transactional batch (attribute bit 4). */
+  transactional?: boolean;
+  /** Record keys; k0, k1, … by default. */
+  keys?: readonly string[];
 }
 
 /** A batch of `count` records (default 1) from producer `pid` (default 7) at sequence `seq`. */
@@ -23,7 +33,7 @@ export function producerBatch(o: ProducerBatchOptions): Buffer {
   const records: RecordInput[] = [];
   for (let i = 0; i < count; i++) {
     records.push({
-      key: Buffer.from(`k${i}`),
+      key: Buffer.from(o.keys?.[i] ?? `k${i}`),
       value: Buffer.from(`${o.tag ?? `s${o.seq}`}-${i}`),
       timestamp: ts + BigInt(i),
     });
@@ -33,8 +43,56 @@ export function producerBatch(o: ProducerBatchOptions): Buffer {
     producerId: o.pid ?? 7n,
     producerEpoch: o.epoch ?? 0,
     baseSequence: o.seq,
+    isTransactional: o.transactional ?? false,
     records,
   });
+}
+
+/** producerBatch with the transactional bit set. */
+export function txnBatch(o: ProducerBatchOptions): Buffer {
+  return producerBatch({ ...o, transactional: true });
+}
+
+export interface MarkerOptions {
+  pid?: bigint;
+  epoch?: number;
+  coordinatorEpoch?: number;
+  timestamp?: bigint;
+}
+
+/** The COMMIT or ABORT control batch the transaction coordinator has the partition write. */
+export function markerBatch(type: 'commit' | 'abort', o: MarkerOptions = {}): Buffer {
+  return buildEndTransactionMarkerBatch({
+    type: type === 'commit' ? ControlRecordType.COMMIT : ControlRecordType.ABORT,
+    producerId: o.pid ?? 7n,
+    producerEpoch: o.epoch ?? 0,
+    coordinatorEpoch: o.coordinatorEpoch ?? 0,
+    timestamp: o.timestamp ?? 1_700_000_000_000n,
+  });
+}
+
+/** Writes a marker as the coordinator does (origin 'coordinator'). */
+export function writeMarker(
+  log: PartitionLog,
+  type: 'commit' | 'abort',
+  o: MarkerOptions = {},
+): Promise<AppendResult> {
+  return log.appendAsLeader(markerBatch(type, o), { leaderEpoch: 0, origin: 'coordinator' });
+}
+
+/** Expects a rejection with Kafka error `name`, and that nothing was written. */
+export async function refusedWith(
+  log: PartitionLog,
+  write: () => Promise<unknown>,
+  name: string,
+): Promise<void> {
+  const end = log.logEndOffset;
+  await assert.rejects(write(), (err: unknown) => {
+    assert.ok(err instanceof KafkaError, `expected a KafkaError, got ${String(err)}`);
+    assert.equal(err.errorName, name, err.message);
+    return true;
+  });
+  assert.equal(log.logEndOffset, end, 'a refused append writes nothing');
 }
 
 export function append(log: PartitionLog, records: Buffer): Promise<AppendResult> {
