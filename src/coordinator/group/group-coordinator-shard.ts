@@ -75,6 +75,7 @@ import { ClassicGroupManager } from './classic-group-manager.js';
 import { cleanupGroupMetadata } from './offset-expiry.js';
 import { decodeRecord, groupMetadataRecord, type CoordinatorRecord } from './records.js';
 import { OffsetStore } from './offset-store.js';
+import type { ShardResult } from '../coordinator-runtime.js';
 import { PendingTransactionalOffsets } from './pending-transactional-offsets.js';
 import { OffsetManager } from './offset-manager.js';
 
@@ -129,12 +130,8 @@ export interface RequestContext {
   clientHost: string;
 }
 
-export interface CoordinatorResult<T> {
-  response: T;
-  records: CoordinatorRecord[];
-  /** Set when the records belong to a producer's transaction (TxnOffsetCommit). */
-  transaction?: { producerId: bigint; producerEpoch: number };
-}
+/** A response (maybe resolved later) plus the records to write first; see the runtime. */
+export type CoordinatorResult<T> = ShardResult<T>;
 
 export interface GroupCoordinatorShardOptions {
   config?: Partial<GroupCoordinatorConfig>;

@@ -33,11 +33,9 @@ import {
   type GroupMetadataValue,
 } from '../../protocol/generated/group-coordinator/group-metadata-value.js';
 
-/** One record for the shard's `__consumer_offsets` partition; `value: null` is a tombstone. */
-export interface CoordinatorRecord {
-  key: Buffer;
-  value: Buffer | null;
-}
+import type { CoordinatorRecord } from '../coordinator-runtime.js';
+
+export type { CoordinatorRecord };
 
 export const OFFSET_COMMIT_KEY_VERSION = 1;
 export const OFFSET_COMMIT_VALUE_VERSION = 3;

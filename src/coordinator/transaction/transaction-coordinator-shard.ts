@@ -54,7 +54,7 @@ import type {
   ListTransactionsRequest,
   ListTransactionsResponse,
 } from '../../protocol/generated/api/list-transactions.js';
-import type { CoordinatorRecord } from '../group/records.js';
+import type { CoordinatorRecord } from '../coordinator-runtime.js';
 import {
   DEFAULT_TRANSACTION_COORDINATOR_CONFIG,
   type TransactionCoordinatorConfig,

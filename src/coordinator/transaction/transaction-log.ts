@@ -22,7 +22,7 @@ import {
   encodeTransactionLogValue,
   type TransactionLogValue,
 } from '../../protocol/generated/transaction-coordinator/transaction-log-value.js';
-import type { CoordinatorRecord } from '../group/records.js';
+import type { CoordinatorRecord } from '../coordinator-runtime.js';
 import {
   NO_PRODUCER_EPOCH,
   NO_PRODUCER_ID,
