@@ -198,7 +198,7 @@ async function apply(h: Harness, o: Op): Promise<void> {
 
 test('state rebuilt from the emitted records equals the live state', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(op, { maxLength: 30 }), async (ops) => {
+    fc.asyncProperty(fc.array(op, { maxLength: 30, size: 'max' }), async (ops) => {
       const h = harness();
       for (const o of ops) {
         await apply(h, o);
