@@ -1,0 +1,24 @@
+// Every samsa subcommand, in the order `samsa --help` lists them.
+import type { Command } from '../command.js';
+import { apiVersionsCommand } from './api-versions.js';
+import { completionCommand } from './completion.js';
+import { deleteRecordsCommand } from './delete-records.js';
+import { dumpLogCommand } from './dump-log.js';
+import { getOffsetsCommand } from './get-offsets.js';
+import { configsCommand } from './configs.js';
+import { protocolCommand } from './protocol.js';
+import { serverCommand } from './server.js';
+import { topicsCommand } from './topics.js';
+
+export const COMMANDS: readonly Command[] = [
+  serverCommand,
+  topicsCommand,
+  configsCommand,
+  getOffsetsCommand,
+  deleteRecordsCommand,
+  apiVersionsCommand,
+  dumpLogCommand,
+  protocolCommand,
+];
+
+(COMMANDS as Command[]).push(completionCommand(() => COMMANDS));

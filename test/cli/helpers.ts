@@ -1,0 +1,67 @@
+// Runs samsa commands in-process (runCli) with captured streams, and produces records through
+// the CLI's own client, for tests of the commands against a live in-process broker.
+import { PassThrough } from 'node:stream';
+import { Apis } from '../../src/protocol/generated/index.js';
+import { buildRecordBatch, type RecordInput } from '../../src/protocol/records/index.js';
+import { KafkaClient, throwIfError } from '../../src/cli/client/index.js';
+import { runCli } from '../../src/cli/run.js';
+
+export interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `samsa ...argv` in-process; `tty` makes stdout (and stderr) look like a terminal. */
+export async function samsa(
+  argv: readonly string[],
+  options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<Captured> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (s: string) => (stdout += s), isTTY: options.tty === true },
+    stderr: { write: (s: string) => (stderr += s), isTTY: options.tty === true },
+    stdin: new PassThrough(),
+    env: options.env ?? {},
+  });
+  return { code, stdout, stderr };
+}
+
+/** Produces one batch of `records` to topic-partition through the CLI client; returns its base offset. */
+export async function produce(
+  bootstrap: string,
+  topic: string,
+  partition: number,
+  records: readonly RecordInput[],
+): Promise<bigint> {
+  const client = await KafkaClient.connect({ bootstrap });
+  try {
+    const leader = (await client.leaders([topic])).get(topic)!.get(partition)!;
+    const response = await client.request(
+      Apis.Produce,
+      {
+        acks: -1,
+        timeoutMs: 5000,
+        transactionalId: null,
+        topicData: [
+          {
+            name: topic,
+            partitionData: [{ index: partition, records: buildRecordBatch({ records }) }],
+          },
+        ],
+      },
+      { broker: leader },
+    );
+    const p = response.responses[0]!.partitionResponses[0]!;
+    throwIfError(p.errorCode, p.errorMessage);
+    return p.baseOffset;
+  } finally {
+    client.close();
+  }
+}
+
+/** Topic ids vary per run: replace them so layouts compare as golden text. */
+export function maskTopicIds(text: string): string {
+  return text.replace(/TopicId: [A-Za-z0-9_-]{22}/g, 'TopicId: <id>');
+}
