@@ -63,8 +63,15 @@ export interface CoordinatorRuntimeOptions<S> {
   newShard(partition: number): S;
   /** Applies one stored batch (data, transactional or control) to a shard being loaded. */
   replayBatch(shard: S, batch: RecordBatch, fromOffset: bigint): void;
-  /** Fires the shard's deadlines; what it returns is written like any change. */
-  tick(shard: S, partition: number, now: number): CoordinatorRecord[];
+  /**
+   * Fires the shard's deadlines; the records are written like any change, then `afterAppend`
+   * runs (the transaction coordinator sends the markers of the transactions it aborted).
+   */
+  tick(
+    shard: S,
+    partition: number,
+    now: number,
+  ): { records: CoordinatorRecord[]; afterAppend?: () => void };
   /** The codec id of the batches written (offsets.topic.compression.codec). */
   compressionCodec?: () => number;
   clock?: () => number;
@@ -227,9 +234,9 @@ export class CoordinatorRuntime<S> {
   tick(): void {
     const now = this.#clock();
     for (const [partition, loaded] of this.#partitions) {
-      const records = this.#options.tick(loaded.shard, partition, now);
+      const { records, afterAppend } = this.#options.tick(loaded.shard, partition, now);
       if (records.length > 0) {
-        this.#append(partition, loaded, records).catch((err: unknown) =>
+        this.#append(partition, loaded, records).then(afterAppend, (err: unknown) =>
           this.#options.logger?.warn(
             { err, partition, topic: this.#options.topicName },
             'Coordinator could not write the changes of expired deadlines',

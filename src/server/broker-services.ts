@@ -8,6 +8,7 @@ import type { TopicManager } from '../cluster/topic-manager.js';
 import type { BrokerMetadata, MetadataStore } from '../metadata/metadata-store.js';
 import type { ApiVersionsServices } from './handlers/18-api-versions.js';
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
+import type { TransactionCoordinator } from '../coordinator/transaction/transaction-coordinator.js';
 
 export interface BrokerServices extends ApiVersionsServices {
   /** The effective broker config: static layers plus the dynamic ones, as of now. */
@@ -22,6 +23,8 @@ export interface BrokerServices extends ApiVersionsServices {
   readonly producerIds: Pick<ProducerIdManager, 'generateProducerId'>;
   /** Consumer groups: their shards in __consumer_offsets, by group id. */
   readonly groups: GroupCoordinator;
+  /** Transactions: their shards in __transaction_state, by transactional id. */
+  readonly transactions: TransactionCoordinator;
   /** The brokers clients should connect to (this one, at its advertised address). */
   brokers(): readonly BrokerMetadata[];
   /** Leader epoch of every partition: constant on a single node until leadership can move. */

@@ -14,6 +14,13 @@ import {
   GroupCoordinator,
 } from '../coordinator/group/group-coordinator.js';
 import { groupCoordinatorConfig } from '../coordinator/group/coordinator-config.js';
+import {
+  TRANSACTION_STATE_TOPIC_NAME,
+  TransactionCoordinator,
+} from '../coordinator/transaction/transaction-coordinator.js';
+import { transactionCoordinatorConfig } from '../coordinator/transaction/transaction-coordinator-config.js';
+import { KafkaError } from '../errors/kafka-error.js';
+import { buildEndTransactionMarkerBatch, ControlRecordType } from '../protocol/records/index.js';
 import type { TopicsView } from '../coordinator/group/index.js';
 import type { PartitionLag } from '../coordinator/group/group-lag.js';
 import { LocalMetadataStore } from '../metadata/local-metadata-store.js';
@@ -74,6 +81,7 @@ export class Broker {
   #logs: LogManager | undefined;
   #ticker: NodeJS.Timeout | undefined;
   #groups: GroupCoordinator | undefined;
+  #transactions: TransactionCoordinator | undefined;
   #replicas: ReplicaManager | undefined;
 
   constructor(options: BrokerOptions) {
@@ -162,6 +170,70 @@ export class Broker {
       logger: this.log,
     });
     await groups.start();
+    const producerIds = new ProducerIdManager(metadata);
+    const transactions = new TransactionCoordinator({
+      host: {
+        partitionCount: () => metadata.topic(TRANSACTION_STATE_TOPIC_NAME)?.partitions,
+        create: async () => {
+          const c = dynamicConfig.current;
+          await topics.createTopic(
+            {
+              name: TRANSACTION_STATE_TOPIC_NAME,
+              numPartitions: c.get('transaction.state.log.num.partitions'),
+              replicationFactor: c.get('transaction.state.log.replication.factor'),
+              assignments: [],
+              // Kafka's TransactionLog topic configs.
+              configs: [
+                { name: 'cleanup.policy', value: 'compact' },
+                { name: 'compression.type', value: 'uncompressed' },
+                {
+                  name: 'min.insync.replicas',
+                  value: String(c.get('transaction.state.log.min.isr')),
+                },
+                {
+                  name: 'segment.bytes',
+                  value: String(c.get('transaction.state.log.segment.bytes')),
+                },
+              ],
+            },
+            false,
+          );
+        },
+        log: (partition) => replicas.partition(TRANSACTION_STATE_TOPIC_NAME, partition),
+      },
+      config: () => transactionCoordinatorConfig(dynamicConfig.current),
+      generateProducerId: () => producerIds.generateProducerId(),
+      partitionExists: (topic, partition) => {
+        const meta = metadata.topic(topic);
+        return meta !== undefined && partition >= 0 && partition < meta.partitions;
+      },
+      groupPartition: async (groupId) => {
+        await groups.ensureTopic();
+        const partition = groups.partitionFor(groupId);
+        if (partition === undefined) throw new KafkaError('COORDINATOR_NOT_AVAILABLE');
+        return partition;
+      },
+      writeMarker: async (topic, partition, marker) => {
+        if (topic === GROUP_METADATA_TOPIC_NAME) {
+          await groups.writeTransactionMarker(partition, marker);
+          return;
+        }
+        await replicas.partition(topic, partition).appendAsLeader(
+          buildEndTransactionMarkerBatch({
+            type: marker.commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT,
+            producerId: marker.producerId,
+            producerEpoch: marker.producerEpoch,
+            coordinatorEpoch: marker.coordinatorEpoch,
+            timestamp: BigInt(Date.now()),
+          }),
+          { leaderEpoch: replicas.leaderEpoch, origin: 'coordinator' },
+        );
+      },
+      leaderEpoch: replicas.leaderEpoch,
+      logger: this.log,
+    });
+    await transactions.start();
+    this.#transactions = transactions;
     metadata.onTopicsChanged(() => groups.topicsChanged());
     this.#groups = groups;
     const registry = new HandlerRegistry<BrokerServices>(HANDLERS);
@@ -174,7 +246,8 @@ export class Broker {
       topics,
       groups,
       replicas,
-      producerIds: new ProducerIdManager(metadata),
+      producerIds,
+      transactions,
       leaderEpoch: replicas.leaderEpoch,
       log: this.log,
       advertisedApis: () => registry.advertised(),
@@ -224,6 +297,8 @@ export class Broker {
     this.#server = undefined;
     clearInterval(this.#ticker);
     this.#groups?.stop();
+    this.#transactions?.stop();
+    this.#transactions = undefined;
     this.#groups = undefined;
     await this.#logs?.close();
     this.#logs = undefined;

@@ -76,7 +76,7 @@ export class GroupCoordinator {
       newShard: () =>
         new GroupCoordinatorShard({ ...options.shardOptions, config: options.config() }),
       replayBatch,
-      tick: (shard, _partition, now) => shard.tick(now).records,
+      tick: (shard, _partition, now) => ({ records: shard.tick(now).records }),
       ...(options.compressionCodec === undefined
         ? {}
         : { compressionCodec: options.compressionCodec }),

@@ -6,9 +6,10 @@
 // max.message.bytes, keys on compacted topics, timestamps) and assigns offsets; per-partition
 // errors, with per-record detail (v8+) where Kafka gives it. acks must be -1, 0 or 1
 // (INVALID_REQUIRED_ACKS); acks=0 gets no response at all. A single node has no replicas to wait
-// for, so acks=-1 is answered like acks=1 once the batch is in the log. Transactional produce
-// arrives with the transactions work; until then a transactional id is refused per partition with
-// INVALID_TXN_STATE (what Kafka answers for a partition not in an ongoing transaction).
+// for, so acks=-1 is answered like acks=1 once the batch is in the log. Transactional batches
+// go to the log like any other; the log tracks the producer's open transaction (the last stable
+// offset) until the coordinator's marker ends it. Like Kafka before KIP-890, the broker does not
+// ask the transaction coordinator whether the partition was added to the transaction first.
 // Clients cannot write internal topics (__consumer_offsets): INVALID_TOPIC_EXCEPTION, as Kafka.
 import { KafkaError } from '../../errors/kafka-error.js';
 import { Apis } from '../../protocol/generated/index.js';
@@ -44,9 +45,6 @@ async function producePartition(
 ): Promise<ProduceResponsePartitionProduceResponse> {
   const response = partitionResponse(index);
   try {
-    if (request.transactionalId !== null) {
-      throw new KafkaError('INVALID_TXN_STATE', 'Transactions are not supported yet');
-    }
     if (ctx.services.metadata.topic(topic)?.internal === true) {
       // Only the coordinators write their topics (Kafka's ReplicaManager, internalTopicsAllowed).
       throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${topic}`);

@@ -119,7 +119,14 @@ async function readAll(
           highWatermark: result.highWatermark,
           lastStableOffset: result.lastStableOffset,
           logStartOffset: result.logStartOffset,
-          abortedTransactions: request.isolationLevel === READ_COMMITTED ? [] : null,
+          // read_committed: the aborted transactions in the range, so clients drop their records.
+          abortedTransactions:
+            request.isolationLevel === READ_COMMITTED
+              ? (result.abortedTransactions ?? []).map(({ producerId, firstOffset }) => ({
+                  producerId,
+                  firstOffset,
+                }))
+              : null,
           records: result.records,
         },
       });

@@ -1,9 +1,8 @@
 // FindCoordinator (key 10), v0-6. Every group is coordinated by this broker (it leads every
 // `__consumer_offsets` partition); the first lookup creates that topic, as Kafka does. v0-3 ask
 // for one key; v4+ batch keys in `coordinatorKeys` and get one result each.
-// Key type 0 is a group. Key type 1 (a transactional id) is answered with
-// TRANSACTIONAL_ID_AUTHORIZATION_FAILED until transactions exist, the same refusal
-// InitProducerId gives (see 22-init-producer-id.ts); any other type is INVALID_REQUEST.
+// Key type 0 is a group (the first lookup creates __consumer_offsets); key type 1 a
+// transactional id (the first creates __transaction_state); any other type is INVALID_REQUEST.
 import { KafkaError } from '../../errors/kafka-error.js';
 import { Apis } from '../../protocol/generated/index.js';
 import type {
@@ -15,6 +14,7 @@ import type { BrokerServices } from '../broker-services.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import { errorFields } from './error-fields.js';
 import { GROUP_METADATA_TOPIC_NAME } from '../../coordinator/group/group-coordinator.js';
+import { TRANSACTION_STATE_TOPIC_NAME } from '../../coordinator/transaction/transaction-coordinator.js';
 
 const GROUP = 0;
 const TRANSACTION = 1;
@@ -32,27 +32,21 @@ async function lookup(
     errorCode: error.errorCode,
     errorMessage: error.message,
   });
-  if (keyType === TRANSACTION) {
-    return failed(
-      new KafkaError(
-        'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
-        'Transactions are not supported by this broker yet',
-      ),
-    );
-  }
-  if (keyType !== GROUP) {
+  if (keyType !== GROUP && keyType !== TRANSACTION) {
     return failed(new KafkaError('INVALID_REQUEST', `Unsupported coordinator key type ${keyType}`));
   }
+  const coordinator = keyType === GROUP ? ctx.services.groups : ctx.services.transactions;
+  const topic = keyType === GROUP ? GROUP_METADATA_TOPIC_NAME : TRANSACTION_STATE_TOPIC_NAME;
   try {
-    await ctx.services.groups.ensureTopic();
+    await coordinator.ensureTopic();
   } catch (err) {
-    // Kafka answers COORDINATOR_NOT_AVAILABLE while __consumer_offsets cannot be created (for
-    // example offsets.topic.replication.factor above the broker count).
-    const cause = errorFields(ctx, err, `topic ${GROUP_METADATA_TOPIC_NAME}`);
+    // Kafka answers COORDINATOR_NOT_AVAILABLE while the topic cannot be created (for example
+    // offsets.topic.replication.factor above the broker count).
+    const cause = errorFields(ctx, err, `topic ${topic}`);
     return failed(
       new KafkaError(
         'COORDINATOR_NOT_AVAILABLE',
-        `Cannot create ${GROUP_METADATA_TOPIC_NAME}: ${cause.errorMessage ?? 'unknown error'}`,
+        `Cannot create ${topic}: ${cause.errorMessage ?? 'unknown error'}`,
       ),
     );
   }

@@ -62,11 +62,15 @@ test('FindCoordinator v0-6 answers this broker and creates __consumer_offsets on
   }, GROUP_OVERRIDES);
 });
 
-test('FindCoordinator refuses transactional ids (not served yet) and unknown key types', async () => {
-  await withBroker(async (client) => {
+test('FindCoordinator finds transaction coordinators (creating __transaction_state) and refuses unknown key types', async () => {
+  await withBroker(async (client, broker) => {
     const txn = await client.send(Apis.FindCoordinator, 3, { key: 'tx', keyType: 1 });
-    assert.equal(txn.errorCode, code.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code);
-    assert.match(txn.errorMessage ?? '', /Transactions are not supported/);
+    assert.deepEqual([txn.errorCode, txn.nodeId, txn.port], [0, 1, broker.port]);
+    const topic = await client.send(Apis.Metadata, 12, {
+      topics: [{ name: '__transaction_state', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }],
+    });
+    assert.equal(topic.topics[0]?.isInternal, true);
+    assert.equal(topic.topics[0]?.partitions.length, 50);
     const batched = await client.send(Apis.FindCoordinator, 4, {
       keyType: 2,
       coordinatorKeys: ['share'],
