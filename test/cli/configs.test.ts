@@ -1,0 +1,217 @@
+// samsa configs against a live broker: kafka-configs.sh's describe layout (sources, synonyms)
+// as golden text, --alter for topics, brokers and the broker default, and its errors.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseAddConfig } from '../../src/cli/commands/configs.js';
+import { withBroker } from '../support/broker.js';
+import { samsa } from './helpers.js';
+
+test('--add-config splits on commas outside brackets, as Kafka does', () => {
+  assert.deepEqual(parseAddConfig('retention.ms=1000,cleanup.policy=[compact,delete], x = y'), [
+    { name: 'retention.ms', value: '1000' },
+    { name: 'cleanup.policy', value: 'compact,delete' },
+    { name: 'x', value: 'y' },
+  ]);
+  assert.throws(() => parseAddConfig('retention.ms'), /must be in the format "key=val"/);
+  assert.throws(() => parseAddConfig('a=b=c'), /must be in the format "key=val"/);
+  assert.throws(
+    () => parseAddConfig('bad key!=1'),
+    /Invalid character found for config key: bad key!/,
+  );
+});
+
+test('describe and alter topic configs in Kafka’s layout', async () => {
+  await withBroker(async ({ bootstrap }) => {
+    const bs = ['--bootstrap-server', bootstrap];
+    await samsa([
+      'topics',
+      '--create',
+      '--topic',
+      'orders',
+      '--config',
+      'retention.ms=1000',
+      ...bs,
+    ]);
+    const described = await samsa([
+      'configs',
+      '--describe',
+      '--entity-type',
+      'topics',
+      '--entity-name',
+      'orders',
+      ...bs,
+    ]);
+    assert.deepEqual(described, {
+      code: 0,
+      stdout:
+        'Dynamic configs for topic orders are:\n' +
+        '  retention.ms=1000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=1000}\n',
+      stderr: '',
+    });
+
+    const altered = await samsa([
+      'configs',
+      '--alter',
+      '--topic',
+      'orders',
+      '--add-config',
+      'cleanup.policy=[compact,delete],max.message.bytes=2000',
+      ...bs,
+    ]);
+    assert.deepEqual(altered, {
+      code: 0,
+      stdout: 'Completed updating config for topic orders.\n',
+      stderr: '',
+    });
+    const removed = await samsa([
+      'configs',
+      '--alter',
+      '--topic',
+      'orders',
+      '--delete-config',
+      'retention.ms',
+      ...bs,
+    ]);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.equal(
+      (await samsa(['configs', '--describe', '--topic', 'orders', ...bs])).stdout,
+      'Dynamic configs for topic orders are:\n' +
+        '  cleanup.policy=compact,delete sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:cleanup.policy=compact,delete, DEFAULT_CONFIG:log.cleanup.policy=delete}\n' +
+        '  max.message.bytes=2000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:max.message.bytes=2000, DEFAULT_CONFIG:message.max.bytes=1048588}\n',
+    );
+
+    const all = await samsa(['configs', '--describe', '--all', '--topic', 'orders', ...bs]);
+    const lines = all.stdout.trimEnd().split('\n');
+    assert.equal(lines[0], 'All configs for topic orders are:');
+    assert.ok(
+      lines.includes(
+        '  min.insync.replicas=1 sensitive=false synonyms={DEFAULT_CONFIG:min.insync.replicas=1}',
+      ),
+    );
+    const names = lines.slice(1).map((l) => l.trim().split('=')[0]!);
+    assert.deepEqual(names, [...names].sort(), 'sorted by name');
+
+    const json = JSON.parse(
+      (await samsa(['configs', '--describe', '--topic', 'orders', '--output', 'json', ...bs]))
+        .stdout,
+    ) as {
+      entityType: string;
+      entityName: string;
+      configs: { name: string; value: string; source: string }[];
+    }[];
+    assert.equal(json[0]!.entityName, 'orders');
+    assert.deepEqual(
+      json[0]!.configs.map((c) => [c.name, c.value, c.source]),
+      [
+        ['cleanup.policy', 'compact,delete', 'DYNAMIC_TOPIC_CONFIG'],
+        ['max.message.bytes', '2000', 'DYNAMIC_TOPIC_CONFIG'],
+      ],
+    );
+  });
+});
+
+test('broker and broker-default configs; errors name the key', async () => {
+  await withBroker(async ({ bootstrap }) => {
+    const bs = ['--bootstrap-server', bootstrap];
+    const setDefault = await samsa([
+      'configs',
+      '--alter',
+      '--entity-type',
+      'brokers',
+      '--entity-default',
+      '--add-config',
+      'log.retention.ms=3600000',
+      ...bs,
+    ]);
+    assert.deepEqual(setDefault, {
+      code: 0,
+      stdout: 'Completed updating default config for brokers in the cluster.\n',
+      stderr: '',
+    });
+    const setOne = await samsa([
+      'configs',
+      '--alter',
+      '--broker',
+      '1',
+      '--add-config',
+      'log.cleaner.threads=2',
+      ...bs,
+    ]);
+    assert.equal(setOne.stdout, 'Completed updating config for broker 1.\n');
+    assert.equal(
+      (await samsa(['configs', '--describe', '--entity-type', 'brokers', ...bs])).stdout,
+      'Dynamic configs for broker 1 are:\n' +
+        '  log.cleaner.threads=2 sensitive=false synonyms={DYNAMIC_BROKER_CONFIG:log.cleaner.threads=2, DEFAULT_CONFIG:log.cleaner.threads=1}\n' +
+        'Default configs for brokers in the cluster are:\n' +
+        '  log.retention.ms=3600000 sensitive=false synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:log.retention.ms=3600000}\n',
+    );
+
+    await samsa(['topics', '--create', '--topic', 'orders', ...bs]);
+    const badValue = await samsa([
+      'configs',
+      '--alter',
+      '--topic',
+      'orders',
+      '--add-config',
+      'retention.ms=abc',
+      ...bs,
+    ]);
+    assert.equal(badValue.code, 1);
+    assert.match(
+      badValue.stderr,
+      /^samsa configs: Invalid value abc for configuration retention\.ms.*\(INVALID_CONFIG\)\n$/,
+    );
+    const badKey = await samsa([
+      'configs',
+      '--alter',
+      '--topic',
+      'orders',
+      '--add-config',
+      'no.such=1',
+      ...bs,
+    ]);
+    assert.equal(badKey.code, 1);
+    assert.match(badKey.stderr, /no\.such/);
+    const notSet = await samsa([
+      'configs',
+      '--alter',
+      '--topic',
+      'orders',
+      '--delete-config',
+      'segment.ms',
+      ...bs,
+    ]);
+    assert.deepEqual(notSet, {
+      code: 1,
+      stdout: '',
+      stderr: 'samsa configs: Invalid config(s): segment.ms\n',
+    });
+    const unknown = await samsa(['configs', '--describe', '--topic', 'nope', ...bs]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /Topic 'nope' does not exist/);
+
+    const noAction = await samsa(['configs', '--topic', 'orders', ...bs]);
+    assert.equal(noAction.code, 2);
+    assert.match(noAction.stderr, /exactly one action: --describe or --alter/);
+    const badBroker = await samsa([
+      'configs',
+      '--describe',
+      '--entity-type',
+      'brokers',
+      '--entity-name',
+      'one',
+      ...bs,
+    ]);
+    assert.equal(badBroker.code, 2);
+    assert.match(badBroker.stderr, /must be a valid integer broker id, but it is: one/);
+    const nothing = await samsa(['configs', '--alter', '--topic', 'orders', ...bs]);
+    assert.equal(nothing.code, 2);
+    assert.match(
+      nothing.stderr,
+      /At least one of --add-config, --add-config-file, or --delete-config/,
+    );
+    const users = await samsa(['configs', '--describe', '--entity-type', 'users', ...bs]);
+    assert.equal(users.code, 2);
+    assert.match(users.stderr, /users is not supported by samsa configs yet/);
+  });
+});
