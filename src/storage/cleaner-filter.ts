@@ -18,10 +18,11 @@
 //     RETAIN_EMPTY): the last batch of an active idempotent producer (its sequence and epoch) and
 //     the last batch of a cleaned group of segments (so the cleaned segment ends where the old ones
 //     did; see segment-swap.ts).
-// Control batches are kept whole. Simplified until transactions exist: Kafka also drops the records
-// of aborted transactions and, once their transaction's records are gone and delete.retention.ms
-// has passed, the markers themselves; no transaction can be written yet, so a transactional batch
-// is treated as committed data and markers are never dropped.
+// Transactions (the caller decides with cleaner-txn.ts whether the batch may be discarded):
+//   - a batch of an aborted transaction loses all its records, whatever its keys;
+//   - a control batch (marker) keeps its record while it is needed; once it may be discarded, the
+//     first cleaning sets its delete horizon (like a tombstone's) and a cleaning at or past the
+//     horizon drops it (or leaves an empty header, under the rules above).
 import { CompressionType, toCompressionType } from '../protocol/compression/index.js';
 import {
   DEFAULT_MAX_DECOMPRESSED_BYTES,
@@ -57,7 +58,7 @@ export interface FilteredBatch {
   readonly maxTimestamp: bigint;
   readonly recordsRead: number;
   readonly recordsKept: number;
-  /** The delete horizon of a kept batch that still holds tombstones, else null. */
+  /** The delete horizon of a kept batch that still holds tombstones or a removable marker. */
   readonly tombstoneHorizon: bigint | null;
 }
 
@@ -151,41 +152,48 @@ function emptyHeader(batch: RecordBatch): Buffer {
 
 /**
  * What to write for `batch`, or null to drop it. `keepEmpty` asks for an empty header rather than
- * nothing (the last batch of a cleaned group).
+ * nothing (the last batch of a cleaned group). `canDiscardTxn`: the batch belongs to an aborted
+ * transaction, or is a marker no longer needed (CleanedTransactionMetadata).
  */
 export function filterBatch(
   batch: RecordBatch,
   ctx: CleanerFilterContext,
   keepEmpty: boolean,
+  canDiscardTxn = false,
 ): FilteredBatch | null {
-  const whole = (recordsRead: number): FilteredBatch => ({
-    bytes: batch.buffer,
-    lastOffset: batch.lastOffset,
-    maxTimestamp: batch.maxTimestamp,
-    recordsRead,
-    recordsKept: recordsRead,
-    tombstoneHorizon: null,
-  });
-  if (batch.isControl) return whole(batch.recordCount);
-  const records = [...batch.records({ maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES })];
-  const kept = records.filter((r) => shouldRetainRecord(batch, r, ctx));
+  // Kafka's checkBatchRetention: a marker goes once its delete horizon has passed.
+  const discardRecords = batch.isControl
+    ? canDiscardTxn && batch.hasDeleteHorizon && BigInt(ctx.now) >= batch.baseTimestamp
+    : canDiscardTxn;
+  const retainEmpty = keepEmpty || isLastBatchOfProducer(batch, ctx);
+  if (discardRecords && !retainEmpty) return null;
+  const records = discardRecords
+    ? []
+    : [...batch.records({ maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES })];
+  const recordsRead = discardRecords ? batch.recordCount : records.length;
+  const kept = batch.isControl ? records : records.filter((r) => shouldRetainRecord(batch, r, ctx));
   if (kept.length === 0) {
-    if (!keepEmpty && !isLastBatchOfProducer(batch, ctx)) return null;
+    if (!retainEmpty) return null;
     return {
       bytes: emptyHeader(batch),
       lastOffset: batch.lastOffset,
       maxTimestamp: batch.maxTimestamp,
-      recordsRead: records.length,
+      recordsRead,
       recordsKept: 0,
       tombstoneHorizon: null,
     };
   }
-  const tombstones = kept.some((r) => r.value === null);
-  const needsHorizon = tombstones && !batch.hasDeleteHorizon;
+  // What a later cleaning removes at the delete horizon: tombstones, or a marker no longer needed.
+  const removable = batch.isControl ? canDiscardTxn : kept.some((r) => r.value === null);
+  const needsHorizon = removable && !batch.hasDeleteHorizon;
   if (kept.length === records.length && !needsHorizon) {
     return {
-      ...whole(records.length),
-      tombstoneHorizon: tombstones ? batch.baseTimestamp : null,
+      bytes: batch.buffer,
+      lastOffset: batch.lastOffset,
+      maxTimestamp: batch.maxTimestamp,
+      recordsRead,
+      recordsKept: recordsRead,
+      tombstoneHorizon: removable ? batch.baseTimestamp : null,
     };
   }
   const horizon = needsHorizon
@@ -198,8 +206,8 @@ export function filterBatch(
     bytes,
     lastOffset: batch.lastOffset,
     maxTimestamp: bytes.readBigInt64BE(MAX_TIMESTAMP_OFFSET),
-    recordsRead: records.length,
+    recordsRead,
     recordsKept: kept.length,
-    tombstoneHorizon: tombstones ? horizon : null,
+    tombstoneHorizon: removable ? horizon : null,
   };
 }

@@ -1,7 +1,7 @@
 // One cleaning of one log (Kafka's Cleaner.doClean):
 //  1. Offset map: the dirty section [firstDirty, firstUncleanable) is read batch by batch
-//     (decompressing; control batches skipped) and each key's latest offset recorded, until the
-//     section ends or the map is full (cleaner-offset-map.ts; the first batch always goes in
+//     (decompressing; control batches and batches of aborted transactions skipped) and each key's
+//     latest offset recorded, until the section ends or the map is full (cleaner-offset-map.ts; the first batch always goes in
 //     whole, so every pass moves forward). endOffset = the map's latest offset + 1: the pass
 //     cleans [log start, endOffset), and the cleaner checkpoint becomes endOffset.
 //  2. Groups: the segments below endOffset are grouped, consecutive ones together while the group
@@ -10,6 +10,11 @@
 //  3. Each group is filtered batch by batch (cleaner-filter.ts) into one new segment under
 //     `.cleaned` names, fsynced, and swapped in (segment-swap.ts). The group's last batch is kept
 //     (empty if need be) so the new segment ends where the old ones did.
+// Transactions: firstUncleanable never passes the last stable offset, so every transaction below
+// it is decided; the aborted ones come from the transaction indexes, and one
+// CleanedTransactionMetadata (cleaner-txn.ts) per phase follows them in offset order to decide
+// which batches and markers may go. The ABORT markers that stay get their index entries in the
+// cleaned segment's own transaction index.
 // Nothing here blocks for long: segments are read asynchronously in chunks of at most
 // ioBufferBytes (grown to fit one batch), the event loop runs between chunks, and `checkDone`
 // (which throws to abort) is called before each. Appends, reads and retention carry on meanwhile;
@@ -24,6 +29,7 @@ import {
 } from '../protocol/records/index.js';
 import { SamsaError } from '../errors/samsa-error.js';
 import { filterBatch, type LastRecord } from './cleaner-filter.js';
+import { CleanedTransactionMetadata } from './cleaner-txn.js';
 import { OffsetMap } from './cleaner-offset-map.js';
 import { segmentsInRange, type LogToClean } from './cleaner-selection.js';
 import {
@@ -136,12 +142,18 @@ async function buildOffsetMap(
   stats: CleanerStats,
 ): Promise<void> {
   const dirty = segmentsInRange(log.segments, start, end);
+  const txns = new CleanedTransactionMetadata();
+  txns.addAbortedTransactions(log.collectAbortedTransactions(start, end));
   for (let i = 0; i < dirty.length; i++) {
     const segment = dirty[i]!;
     const nextStart = dirty[i + 1]?.baseOffset ?? end;
     const position = (await segment.offsetIndex.lookupAsync(start)).position;
     const finished = await forEachBatch(segment, position, options, stats, (batch) => {
-      if (!batch.isControl) {
+      // Markers hold no keys; the records of aborted transactions are never mapped.
+      let mapped = false;
+      if (batch.isControl) txns.onControlBatchRead(batch);
+      else mapped = !txns.onBatchRead(batch);
+      if (mapped) {
         for (const record of batch.records({
           maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
         })) {
@@ -212,11 +224,15 @@ interface GroupResult {
   readonly tombstoneHorizon: bigint | null;
 }
 
-/** Kafka's cleanSegments: one group into one cleaned segment, swapped in. */
+/**
+ * Kafka's cleanSegments: one group into one cleaned segment, swapped in. `txns` carries the
+ * transactions from one group to the next.
+ */
 async function cleanGroup(
   log: UnifiedLog,
   group: readonly LogSegment[],
   map: OffsetMap,
+  txns: CleanedTransactionMetadata,
   now: number,
   options: CleanerPassOptions,
   stats: CleanerStats,
@@ -246,6 +262,7 @@ async function cleanGroup(
     fileSuffix: CLEANED_FILE_SUFFIX,
   });
   let tombstoneHorizon: bigint | null = null;
+  txns.cleanedIndex = cleaned.txnIndex;
   try {
     const ctx = {
       map,
@@ -253,7 +270,10 @@ async function cleanGroup(
       deleteRetentionMs: config.deleteRetentionMs,
       lastRecordsOfActiveProducers: lastRecordsOfActiveProducers(log),
     };
-    for (const segment of group) {
+    for (const [i, segment] of group.entries()) {
+      // The whole segment's range: its aborted transactions go into the cleaned index too.
+      const upperBound = group[i + 1]?.baseOffset ?? segment.nextOffset;
+      txns.addAbortedTransactions(log.collectAbortedTransactions(segment.baseOffset, upperBound));
       let out: Buffer[] = [];
       let appended: AppendedBatch[] = [];
       const write = (): void => {
@@ -270,7 +290,10 @@ async function cleanGroup(
         options,
         stats,
         (batch) => {
-          const kept = filterBatch(batch, ctx, batch.nextOffset === groupEnd);
+          const canDiscard = batch.isControl
+            ? txns.onControlBatchRead(batch)
+            : txns.onBatchRead(batch);
+          const kept = filterBatch(batch, ctx, batch.nextOffset === groupEnd, canDiscard);
           stats.recordsRead += batch.recordCount;
           if (kept === null) return true;
           stats.recordsKept += kept.recordsKept;
@@ -351,9 +374,10 @@ export async function cleanLog(
     toClean.firstUncleanableOffset,
   );
   let tombstoneHorizon: bigint | null = null;
+  const txns = new CleanedTransactionMetadata();
   for (const group of groups) {
     if (group.every((s) => s.size === 0)) continue;
-    const result = await cleanGroup(log, group, map, now, options, stats);
+    const result = await cleanGroup(log, group, map, txns, now, options, stats);
     if (!result.swapped) return { endOffset, completed: false, tombstoneHorizon, stats };
     const h = result.tombstoneHorizon;
     if (h !== null && (tombstoneHorizon === null || h < tombstoneHorizon)) tombstoneHorizon = h;

@@ -10,8 +10,10 @@
 // Choosing (grabFilthiestCompactedLog): among compacted logs that are not uncleanable, those whose
 // dirty ratio is above min.cleanable.dirty.ratio, or with dirty data older than
 // max.compaction.lag.ms (cleaner-selection.ts); the highest ratio wins. Beyond Kafka, a log whose
-// last pass kept tombstones is also taken once their delete horizon has passed, so tombstones go
-// delete.retention.ms after the cleaning that first saw them even when nothing new is written.
+// last pass kept tombstones (or transaction markers due to go) is also taken once their delete
+// horizon has passed, so they go delete.retention.ms after the cleaning that first saw them even
+// when nothing new is written. The cleanable range never reaches the last stable offset: only
+// decided transactions are cleaned (cleaner-txn.ts says what goes of them).
 // Horizons are remembered in memory only: after a start, a log cleaned before (it has a
 // checkpoint) is taken once delete.retention.ms later, when any horizon set before the restart
 // has passed, and its pass tells the cleaner the horizon again.

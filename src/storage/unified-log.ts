@@ -68,7 +68,7 @@ import { firstOffsetOf, type BatchMetadata } from './producer-state-entry.js';
 import type { ProducerStateManager } from './producer-state-manager.js';
 import { rebuildProducerState } from './producer-state-rebuild.js';
 import { offsetForTimestamp } from './timestamp-lookup.js';
-import type { AbortedTransaction } from './transaction-index.js';
+import type { AbortedTransaction, AbortedTxn } from './transaction-index.js';
 import { lastOffsetOfBatches } from './file-records.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -198,6 +198,15 @@ export class UnifiedLog implements PartitionLog {
   /** The idempotent producers' state (read it; only the log changes it). */
   get producerState(): ProducerStateManager {
     return this.#producerState;
+  }
+
+  /**
+   * The aborted transactions with a marker at or after the log start offset and a first offset
+   * below `upperBound`, from the segment holding `startOffset` on (Kafka's
+   * collectAbortedTransactions, for the log cleaner).
+   */
+  collectAbortedTransactions(startOffset: bigint, upperBound: bigint): AbortedTxn[] {
+    return this.#local.collectAbortedTransactions(this.#logStartOffset, upperBound, startOffset);
   }
 
   updateConfig(config: LogConfig): void {

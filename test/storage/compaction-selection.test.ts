@@ -359,4 +359,44 @@ describe('cleaner building blocks', () => {
     assert.equal(kept.producerId, 3n);
     assert.equal(kept.baseSequence, 4);
   });
+
+  it('drops aborted batches whole and removes markers no longer needed after their horizon', () => {
+    const aborted = stored(
+      keyedBatch([{ key: 'a', value: 'x' }], { producerId: 8n, producerEpoch: 0, baseSequence: 0 }),
+      60n,
+    );
+    // Latest for its key, yet it goes: its transaction was aborted.
+    assert.equal(filterBatch(aborted, ctx([['a', 60n]], 70n), false, true), null);
+    const header = new RecordBatch(filterBatch(aborted, ctx([['a', 60n]], 70n), true, true)!.bytes);
+    assert.deepEqual([header.recordCount, header.baseOffset, header.producerId], [0, 60n, 8n]);
+    const marker = stored(
+      buildEndTransactionMarkerBatch({
+        type: ControlRecordType.ABORT,
+        producerId: 8n,
+        producerEpoch: 0,
+        coordinatorEpoch: 1,
+        timestamp: BigInt(NOW),
+      }),
+      61n,
+    );
+    // Needed (its transaction's batches are still there): kept as it is.
+    assert.equal(filterBatch(marker, ctx([], 70n), false, false)?.bytes, marker.buffer);
+    // No longer needed: first a delete horizon...
+    const first = filterBatch(marker, ctx([], 70n), false, true)!;
+    const withHorizon = new RecordBatch(first.bytes);
+    assert.equal(withHorizon.hasDeleteHorizon, true);
+    assert.equal(withHorizon.baseTimestamp, BigInt(NOW + DAY));
+    assert.equal(first.tombstoneHorizon, BigInt(NOW + DAY));
+    assert.equal(withHorizon.isControl && withHorizon.isTransactional, true);
+    assert.equal([...withHorizon.records()].length, 1);
+    // ...kept until it passes, then dropped (or left as an empty header when it must stay).
+    const stamped = stored(Buffer.from(first.bytes), 61n);
+    assert.equal(
+      filterBatch(stamped, ctx([], 70n, NOW + DAY - 1), false, true)?.bytes,
+      stamped.buffer,
+    );
+    assert.equal(filterBatch(stamped, ctx([], 70n, NOW + DAY), false, true), null);
+    const kept = filterBatch(stamped, ctx([], 70n, NOW + DAY), true, true)!;
+    assert.equal(new RecordBatch(kept.bytes).recordCount, 0);
+  });
 });
