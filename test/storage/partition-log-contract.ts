@@ -9,6 +9,7 @@ import { KafkaError } from '../../src/errors/kafka-error.js';
 import { readRecordBatches, type RecordBatch } from '../../src/protocol/records/index.js';
 import { ListOffsetsTimestamp, type PartitionLog } from '../../src/storage/partition-log.js';
 import { appendMany, batch, readAllBatches } from './helpers.js';
+import { txnBatch, writeMarker } from './producer-state-helpers.js';
 
 export interface ContractHarness {
   readonly name: string;
@@ -220,6 +221,60 @@ export function partitionLogContract(h: ContractHarness): void {
       await assert.rejects(log.read(0n, { maxBytes: 10 }), (err: unknown) =>
         isSamsaError(err, 'SAMSA_ERR_LOG_CLOSED'),
       );
+    });
+
+    it('holds the last stable offset at an open transaction until its marker', async () => {
+      const log = h.create();
+      await appendMany(log, 1); // 0
+      await log.appendAsLeader(txnBatch({ seq: 0, count: 2 }), { leaderEpoch: 0 }); // 1-2
+      await appendMany(log, 1); // 3
+      assert.deepEqual([log.lastStableOffset, log.highWatermark], [1n, 4n]);
+      const committed = { maxBytes: 1 << 20, isolation: 'txn_committed' } as const;
+      const r = await log.read(0n, committed);
+      assert.deepEqual(
+        batchesOf(r.records).map((b) => b.baseOffset),
+        [0n],
+      );
+      assert.deepEqual([r.lastStableOffset, r.highWatermark], [1n, 4n]);
+      assert.deepEqual(r.abortedTransactions, []);
+      assert.equal((await log.read(0n, { maxBytes: 1 << 20 })).abortedTransactions, undefined);
+      const latest = await log.offsetForTimestamp(ListOffsetsTimestamp.LATEST, {
+        isolation: 'txn_committed',
+      });
+      assert.equal(latest?.offset, 1n);
+      const marker = await writeMarker(log, 'commit'); // 4
+      assert.equal(marker.firstOffset, 4n);
+      assert.deepEqual([log.lastStableOffset, log.highWatermark], [5n, 5n]);
+      await log.close();
+    });
+
+    it('lists an aborted transaction to read_committed reads of its batches', async () => {
+      const log = h.create();
+      await log.appendAsLeader(txnBatch({ epoch: 1, seq: 0 }), { leaderEpoch: 0 }); // 0
+      await writeMarker(log, 'abort', { epoch: 1 }); // 1
+      await appendMany(log, 1); // 2
+      const r = await log.read(0n, { maxBytes: 1 << 20, isolation: 'txn_committed' });
+      assert.equal(batchesOf(r.records)[0]!.baseOffset, 0n);
+      assert.deepEqual(r.abortedTransactions, [{ producerId: 7n, firstOffset: 0n }]);
+      const past = await log.read(2n, { maxBytes: 1 << 20, isolation: 'txn_committed' });
+      assert.deepEqual(past.abortedTransactions, []);
+      // A marker from a fenced producer epoch is refused.
+      await rejectsWith(writeMarker(log, 'abort', { epoch: 0 }), 'INVALID_PRODUCER_EPOCH');
+      await log.close();
+    });
+
+    it('keeps an open transaction across a close and reopen', async () => {
+      const log = h.create();
+      await appendMany(log, 2);
+      await log.appendAsLeader(txnBatch({ seq: 0 }), { leaderEpoch: 0 }); // 2
+      await appendMany(log, 1);
+      const reopened = await h.reopen(log);
+      assert.equal(reopened.lastStableOffset, 2n);
+      await writeMarker(reopened, 'abort');
+      assert.equal(reopened.lastStableOffset, reopened.logEndOffset);
+      const r = await reopened.read(2n, { maxBytes: 1 << 20, isolation: 'txn_committed' });
+      assert.deepEqual(r.abortedTransactions, [{ producerId: 7n, firstOffset: 2n }]);
+      await reopened.close();
     });
 
     it('keeps everything across a close and reopen', async () => {
