@@ -115,6 +115,6 @@ test('samsa server --help shows usage with examples; an unknown option fails', a
   assert.match(help.stdout, /Usage: samsa server/);
   assert.match(help.stdout, /--override key=value/);
   const bad = await runSamsa(['server', '--bogus']);
-  assert.equal(bad.code, 1);
+  assert.equal(bad.code, 2, 'a bad command line exits 2');
   assert.match(bad.stderr, /Unknown option --bogus/);
 });

@@ -61,7 +61,20 @@ export const serverCommand: Command = {
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
     });
-    await broker.start();
+    try {
+      await broker.start();
+    } catch (err) {
+      await broker.stop().catch(() => undefined);
+      const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+      if (e.code === 'EADDRINUSE' || e.code === 'EACCES') {
+        const why = e.code === 'EADDRINUSE' ? 'the address is already in use' : 'permission denied';
+        throw new Error(
+          `Cannot listen on ${e.address ?? ''}:${e.port ?? ''}: ${why} (check the listeners config)`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
     const listeners = broker.listeners
       .map((l) => `${l.name}://${l.host || '0.0.0.0'}:${l.boundPort}`)
       .join(', ');
