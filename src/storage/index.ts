@@ -51,7 +51,13 @@ export {
   type ReadResult,
   type TimestampAndOffset,
 } from './partition-log.js';
-export { ProducerAppendInfo, type ProducerBatch } from './producer-append-info.js';
+export {
+  ProducerAppendInfo,
+  endTxnMarkerOf,
+  type CompletedTxn,
+  type EndTxnMarker,
+  type ProducerBatch,
+} from './producer-append-info.js';
 export {
   NUM_BATCHES_TO_RETAIN,
   ProducerStateEntry,
@@ -60,9 +66,11 @@ export {
 export {
   DEFAULT_PRODUCER_ID_EXPIRATION_MS,
   ProducerStateManager,
+  type TxnMetadata,
 } from './producer-state-manager.js';
 export { RecordValidationError, type RecordError } from './storage-errors.js';
 export { NODE_STORAGE_FS, type FileStat, type StorageFs } from './storage-fs.js';
 export { TailCache } from './tail-cache.js';
 export { TimeIndex, type TimestampOffset } from './time-index.js';
+export { TransactionIndex, type AbortedTransaction, type AbortedTxn } from './transaction-index.js';
 export { DEFAULT_TAIL_CACHE_BYTES, UnifiedLog, type UnifiedLogOptions } from './unified-log.js';
