@@ -107,7 +107,9 @@ test('KafkaJS sendOffsets read-process-write: offsets move only with committed t
         [0, 12, output(5)],
       ];
       assert.deepEqual(await kafkajsReadAll(bootstrap, OUTPUT, committed.length), committed);
-      const everything: Seen[] = [...committed, [0, 6, output(3)]].sort((a, b) => a[1] - b[1]);
+      const everything = [...committed, [0, 6, output(3)] satisfies Seen].sort(
+        (a, b) => a[1] - b[1],
+      );
       assert.deepEqual(
         await kafkajsReadAll(bootstrap, OUTPUT, everything.length, { readUncommitted: true }),
         everything,

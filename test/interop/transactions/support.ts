@@ -4,7 +4,13 @@
 // DescribeTransactions / ListTransactions through @platformatic/kafka's protocol APIs.
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
-import { Admin, Connection, describeTransactionsV0, listTransactionsV1 } from '@platformatic/kafka';
+import {
+  Admin,
+  Connection,
+  ResponseError,
+  describeTransactionsV0,
+  listTransactionsV1,
+} from '@platformatic/kafka';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { platformaticConnection, withTimeout } from '../../support/platformatic-fetch.js';
 import { FAST_GROUPS, waitUntil } from '../groups/support.js';
@@ -182,20 +188,30 @@ async function withConnection<T>(
 ): Promise<T> {
   const connection = new Connection('samsa-interop-txn-admin');
   try {
-    await withTimeout('connect', 5000, connection.connect('127.0.0.1', port));
+    await withTimeout('connect', 5000, connection.connect('127.0.0.1', port) as Promise<void>);
     return await withTimeout('request', 10_000, fn(connection));
   } finally {
     await connection.close();
   }
 }
 
-/** DescribeTransactions v0 for one transactional id (sent to this single broker). */
+/**
+ * DescribeTransactions v0 for one transactional id (sent to this single broker); an error code
+ * (TRANSACTIONAL_ID_NOT_FOUND…) is returned, not thrown.
+ */
 export async function describeTransaction(
   port: number,
   transactionalId: string,
 ): Promise<TransactionView> {
+  type Response = Awaited<ReturnType<typeof describeTransactionsV0.api.async>>;
+  // @platformatic/kafka throws a ResponseError, which carries the response, on an error code.
   const response = await withConnection(port, (c) =>
-    describeTransactionsV0.api.async(c, [transactionalId]),
+    describeTransactionsV0.api.async(c, [transactionalId]).catch((err: unknown) => {
+      const parsed =
+        err instanceof ResponseError ? (err.response as Response | undefined) : undefined;
+      if (parsed === undefined) throw err;
+      return parsed;
+    }),
   );
   assert.equal(response.transactionStates.length, 1);
   const s = response.transactionStates[0]!;
