@@ -12,7 +12,10 @@
 //   - an empty control batch (emptied before) may be discarded.
 // "May be discarded" for a marker means after delete.retention.ms, as for tombstones: the cleaner
 // first sets the batch's delete horizon and drops it in a pass after that (cleaner-filter.ts), so
-// a consumer already past the transaction's data still sees its marker.
+// a consumer already past the transaction's data still sees its marker. A batch the cleaner keeps
+// empty (a producer's last one, or the last of a cleaned segment, which Samsa keeps so the swap
+// knows where the segment ends) still counts as seen, so its marker stays too, as Kafka keeps the
+// marker of a producer's retained last batch.
 import {
   ControlRecordType,
   DEFAULT_MAX_DECOMPRESSED_BYTES,

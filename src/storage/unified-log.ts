@@ -34,7 +34,12 @@
 //  - lastStableOffset: the first offset of the earliest transaction not yet decided (or decided by
 //    a marker the high watermark has not passed), never below the log start offset; the high
 //    watermark when there is none. read_committed reads (isolation 'txn_committed') stop there,
-//    and list the aborted transactions overlapping the batches they return, as Fetch reports them.
+//    and list the aborted transactions overlapping the batches they return, as Fetch reports them
+//    (bounded by the end of the last batch returned, where Kafka rounds up to an index entry).
+//  - Not here: Kafka's KIP-890 verification of a producer's first transactional write (the
+//    VerificationGuard the Produce path obtains from the transaction coordinator); a
+//    transactional batch simply opens a transaction. Nor is a transaction left open past
+//    transaction.max.timeout.ms reported (Kafka's hasLateTransaction metric).
 import { SYSTEM_CLOCK, type Clock } from './clock.js';
 import { topicPartitionName, type TopicPartition } from './file-names.js';
 import { AppendWaiters } from './append-waiters.js';
