@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { GroupCoordinatorShard } from '../../src/coordinator/group/index.js';
 import { ErrorCodes } from '../../src/errors/kafka-error.js';
 import type { TxnOffsetCommitRequest } from '../../src/protocol/generated/api/txn-offset-commit.js';
-import { harness } from './helpers.js';
+import { harness, joinRequest } from './helpers.js';
 
 const E = ErrorCodes;
 
@@ -175,4 +175,31 @@ test('TxnOffsetCommit is validated like OffsetCommit: members, generations, meta
     h.ctx(3),
   );
   assert.equal(emptyGroup.response.topics[0]?.partitions[0]?.errorCode, E.INVALID_GROUP_ID.code);
+});
+
+test('TxnOffsetCommit without a member id is accepted while the group has members (KafkaJS sendOffsets)', async () => {
+  const h = harness();
+  const joining = h.shard.joinGroup(joinRequest('g'), h.ctx(3));
+  h.shard.tick(h.clock.now); // the join phase completes on the timer
+  const join = await joining.response;
+  assert.equal(join.errorCode, 0);
+  const anonymous = h.shard.txnOffsetCommit(txnCommit(5n, [['t', 0, 3n]]), h.ctx(0));
+  assert.equal(anonymous.response.topics[0]?.partitions[0]?.errorCode, 0);
+  const stranger = h.shard.txnOffsetCommit(
+    txnCommit(5n, [['t', 0, 3n]], { memberId: 'nobody', generationId: join.generationId }),
+    h.ctx(3),
+  );
+  assert.equal(stranger.response.topics[0]?.partitions[0]?.errorCode, E.UNKNOWN_MEMBER_ID.code);
+  const plain = h.shard.offsetCommit(
+    {
+      groupId: 'g',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: -1n,
+      topics: [],
+    },
+    h.ctx(8),
+  );
+  assert.deepEqual(plain.records, [], 'a plain commit without a member still needs an empty group');
 });

@@ -172,14 +172,17 @@ export class ClassicGroup {
   }
 
   /**
-   * Kafka's ClassicGroup.validateOffsetCommit (non-transactional): generation -1 commits while the
-   * group is Empty; anything naming a member or a generation must be a member of the current
-   * generation; a commit between JoinGroup and the assignment gets REBALANCE_IN_PROGRESS.
+   * Kafka's ClassicGroup.validateOffsetCommit: generation -1 commits while the group is Empty;
+   * anything naming a member or a generation must be a member of the current generation; a plain
+   * commit between JoinGroup and the assignment gets REBALANCE_IN_PROGRESS. A transactional
+   * commit (TxnOffsetCommit) naming no member and no generation — what v0-2 send, and KafkaJS's
+   * sendOffsets — is accepted whatever the group's state, as Kafka accepts it.
    */
   validateOffsetCommit(
     memberId: string,
     groupInstanceId: string | null,
     generationId: number,
+    isTransactional = false,
   ): number {
     if (this.state === 'Dead') return E.COORDINATOR_NOT_AVAILABLE.code;
     if (generationId < 0 && this.state === 'Empty') return E.NONE.code;
@@ -187,10 +190,12 @@ export class ClassicGroup {
       const error = this.validateMember(memberId, groupInstanceId);
       if (error !== E.NONE.code) return error;
       if (generationId !== this.generationId) return E.ILLEGAL_GENERATION.code;
-    } else if (this.state !== 'Empty') {
+    } else if (!isTransactional && this.state !== 'Empty') {
       return E.UNKNOWN_MEMBER_ID.code;
     }
-    if (this.state === 'CompletingRebalance') return E.REBALANCE_IN_PROGRESS.code;
+    if (!isTransactional && this.state === 'CompletingRebalance') {
+      return E.REBALANCE_IN_PROGRESS.code;
+    }
     return E.NONE.code;
   }
 

@@ -258,13 +258,20 @@ export class ConsumerGroup {
   // ---- Offsets (Kafka's ConsumerGroup.validateOffsetCommit/Fetch) ----------------------------
 
   /** The error code of an OffsetCommit against this group, NONE when it may commit. */
-  validateOffsetCommit(memberId: string, memberEpoch: number, apiVersion: number): number {
+  validateOffsetCommit(
+    memberId: string,
+    memberEpoch: number,
+    apiVersion: number,
+    isTransactional = false,
+  ): number {
     // Epoch -1 with no members: the admin client or a consumer without group management.
     if (memberEpoch < 0 && this.isEmpty()) return E.NONE.code;
+    // TxnOffsetCommit does not have to name the member; it is checked only when it does.
+    if (isTransactional && memberEpoch < 0 && memberId === '') return E.NONE.code;
     const member = this.members.get(memberId);
     if (member === undefined) return E.UNKNOWN_MEMBER_ID.code;
     // Members of the consumer protocol commit with OffsetCommit v9+ (KIP-848).
-    if (apiVersion < 9) return E.UNSUPPORTED_VERSION.code;
+    if (!isTransactional && apiVersion < 9) return E.UNSUPPORTED_VERSION.code;
     if (memberEpoch !== member.memberEpoch) return E.STALE_MEMBER_EPOCH.code;
     return E.NONE.code;
   }

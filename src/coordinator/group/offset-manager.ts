@@ -55,6 +55,7 @@ export class OffsetManager {
       'groupId' | 'memberId' | 'groupInstanceId' | 'generationIdOrMemberEpoch'
     >,
     ctx: RequestContext,
+    isTransactional = false,
   ): number {
     const group = this.#shard.groups.get(req.groupId);
     if (group === undefined) {
@@ -71,12 +72,14 @@ export class OffsetManager {
         req.memberId,
         req.generationIdOrMemberEpoch,
         ctx.apiVersion,
+        isTransactional,
       );
     }
     return group.validateOffsetCommit(
       req.memberId,
       req.groupInstanceId,
       req.generationIdOrMemberEpoch,
+      isTransactional,
     );
   }
 
@@ -152,6 +155,7 @@ export class OffsetManager {
             },
             // Kafka answers ILLEGAL_GENERATION, not GROUP_ID_NOT_FOUND, on this API.
             { ...ctx, apiVersion: 0 },
+            true,
           );
     const now = BigInt(this.#clock());
     if (error === E.NONE.code) this.#shard.getOrCreateGroup(req.groupId);
