@@ -167,7 +167,7 @@ export class ProducerStateManager {
   }
 
   hasOngoingTransaction(producerId: bigint): boolean {
-    return this.#producers.get(producerId)?.currentTxnFirstOffset != null;
+    return (this.#producers.get(producerId)?.currentTxnFirstOffset ?? null) !== null;
   }
 
   /** Forgets completed transactions whose marker lies below the new high watermark. */

@@ -42,6 +42,7 @@
 //    transaction.max.timeout.ms reported (Kafka's hasLateTransaction metric).
 import { SYSTEM_CLOCK, type Clock } from './clock.js';
 import { topicPartitionName, type TopicPartition } from './file-names.js';
+import { lastOffsetOfBatches } from './file-records.js';
 import { AppendWaiters } from './append-waiters.js';
 import type { LeaderEpochFileCache } from './leader-epoch-cache.js';
 import { SwapIncompleteError, type LocalLog } from './local-log.js';
@@ -74,10 +75,9 @@ import type { ProducerStateManager } from './producer-state-manager.js';
 import { rebuildProducerState } from './producer-state-rebuild.js';
 import { offsetForTimestamp } from './timestamp-lookup.js';
 import type { AbortedTransaction, AbortedTxn } from './transaction-index.js';
-import { lastOffsetOfBatches } from './file-records.js';
 
 const EMPTY = Buffer.alloc(0);
-
+/** What most read_committed reads list (never mutated). */
 const NO_ABORTED_TRANSACTIONS: readonly AbortedTransaction[] = Object.freeze([]);
 /** Per-partition tail cache budget unless the LogManager says otherwise. */
 export const DEFAULT_TAIL_CACHE_BYTES = 1024 * 1024;
