@@ -41,6 +41,7 @@ export { validateAndAssignOffsets, type ValidationResult } from './log-validator
 export { OffsetIndex, type OffsetPosition } from './offset-index.js';
 export {
   ListOffsetsTimestamp,
+  type ActiveProducer,
   type AppendOptions,
   type AppendOrigin,
   type AppendResult,

@@ -105,6 +105,20 @@ export interface EpochEndOffset {
   readonly endOffset: bigint;
 }
 
+/** A producer the partition remembers (DescribeProducers, Kafka's ProducerStateManager view). */
+export interface ActiveProducer {
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+  /** The last sequence written, -1 when none is retained. */
+  readonly lastSequence: number;
+  /** Max timestamp of its last write. */
+  readonly lastTimestamp: bigint;
+  /** The transaction coordinator's epoch from its last marker, -1 before any. */
+  readonly coordinatorEpoch: number;
+  /** First offset of its open transaction, -1 when none is open. */
+  readonly currentTxnStartOffset: bigint;
+}
+
 export interface PartitionLog {
   readonly topicPartition: TopicPartition;
   readonly logStartOffset: bigint;
@@ -159,6 +173,9 @@ export interface PartitionLog {
 
   /** Removes every batch at or after `offset` (a batch containing it goes whole). */
   truncateTo(offset: bigint): Promise<void>;
+
+  /** Every producer whose state the partition keeps, by producer id. */
+  activeProducers(): readonly ActiveProducer[];
 
   /**
    * DeleteRecords: advances the log start offset (never backwards); -1 means the high watermark.

@@ -61,6 +61,7 @@ import type {
   AppendOptions,
   AppendResult,
   EpochEndOffset,
+  ActiveProducer,
   FetchIsolation,
   PartitionLog,
   ReadOptions,
@@ -423,6 +424,19 @@ export class UnifiedLog implements PartitionLog {
   endOffsetForEpoch(leaderEpoch: number): EpochEndOffset {
     this.#check('look up leader epochs');
     return this.#epochCache.endOffsetFor(leaderEpoch, this.logEndOffset);
+  }
+
+  activeProducers(): readonly ActiveProducer[] {
+    return [...this.#producerState.producers.values()]
+      .map((p) => ({
+        producerId: p.producerId,
+        producerEpoch: p.producerEpoch,
+        lastSequence: p.lastSeq,
+        lastTimestamp: p.lastTimestamp,
+        coordinatorEpoch: p.coordinatorEpoch,
+        currentTxnStartOffset: p.currentTxnFirstOffset ?? -1n,
+      }))
+      .sort((a, b) => (a.producerId < b.producerId ? -1 : a.producerId > b.producerId ? 1 : 0));
   }
 
   waitForAppend(offset: bigint, signal?: AbortSignal, isolation?: FetchIsolation): Promise<void> {

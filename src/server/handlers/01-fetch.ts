@@ -145,20 +145,23 @@ async function waitForData(
   fetches: readonly PartitionFetch[],
   outcomes: readonly ReadOutcome[],
   deadline: number,
+  readCommitted: boolean,
 ): Promise<void> {
   const abort = new AbortController();
   const onClose = (): void => abort.abort();
   ctx.signal.addEventListener('abort', onClose, { once: true });
   let timer: NodeJS.Timeout | undefined;
   try {
-    // Wait for data past what this read saw: the high watermark, or the fetch offset if later.
+    // Wait for data past what this read saw: the high watermark (the last stable offset for
+    // read_committed, which only a marker moves), or the fetch offset if later.
     const waits = outcomes.flatMap((o, i) => {
       if (o.log === null) return [];
-      const seen =
-        o.data.highWatermark > fetches[i]!.fetchOffset
-          ? o.data.highWatermark
-          : fetches[i]!.fetchOffset;
-      return [o.log.waitForAppend(seen, abort.signal)];
+      const bound = readCommitted ? o.data.lastStableOffset : o.data.highWatermark;
+      const fetchOffset = fetches[i]!.fetchOffset;
+      const seen = bound > fetchOffset ? bound : fetchOffset;
+      return [
+        o.log.waitForAppend(seen, abort.signal, readCommitted ? 'txn_committed' : 'high_watermark'),
+      ];
     });
     const expiry = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
@@ -206,7 +209,13 @@ export const fetchHandler = defineHandler({
       const satisfied = bytes >= request.minBytes || failed || fetches.length === 0;
       if (satisfied || Date.now() >= deadline || ctx.signal.aborted)
         return respond(fetches, outcomes);
-      await waitForData(ctx, fetches, outcomes, deadline);
+      await waitForData(
+        ctx,
+        fetches,
+        outcomes,
+        deadline,
+        request.isolationLevel === READ_COMMITTED,
+      );
     }
   },
 });
