@@ -541,3 +541,229 @@ export async function confluentGroupConsume(
   }
   return consumer.stop();
 }
+
+// A transactional Producer driven from the parent one command at a time: each stdin line is
+// {id, op, …}; each answer a {type: 'result', id, ok, value | error} line. Errors carry
+// librdkafka's flags (fatal, txn_requires_abort, retriable). The child stays up between commands,
+// so a test can restart or kill the broker in the middle of a transaction and go on.
+const TRANSACTIONAL_SCRIPT = `
+const txnErrorOut = (err) => Object.assign(errorOut(err),
+  { fatal: Boolean(err.isFatal), abortable: Boolean(err.isTxnRequiresAbort), retriable: Boolean(err.isRetriable) });
+const producer = new Kafka.Producer(config({ dr_cb: true, 'transactional.id': args.transactionalId }));
+const reports = new Map();
+producer.on('delivery-report', (err, report) => {
+  const settle = reports.get(report.opaque);
+  reports.delete(report.opaque);
+  if (settle) settle(err ? [report.opaque, ...Object.values(errorOut(err))] : [report.opaque, report.partition, report.offset]);
+});
+let nextOpaque = 0;
+const ops = {
+  init: (c) => call((cb) => producer.initTransactions(c.timeoutMs, cb)),
+  begin: () => call((cb) => producer.beginTransaction(cb)),
+  commit: (c) => call((cb) => producer.commitTransaction(c.timeoutMs, cb)),
+  abort: (c) => call((cb) => producer.abortTransaction(c.timeoutMs, cb)),
+  async produce(c) {
+    const pending = c.records.map((r, i) => {
+      const opaque = nextOpaque++;
+      const report = new Promise((resolve) => reports.set(opaque, (out) => resolve([i, ...out.slice(1)])));
+      try {
+        producer.produce(c.topic, r.partition, unb64(r.value), unb64(r.key), null, opaque,
+          r.headers.map(([k, v]) => ({ [k]: unb64(v) })));
+      } catch (err) {
+        reports.delete(opaque);
+        return Promise.resolve([i, ...Object.values(errorOut(err))]);
+      }
+      return report;
+    });
+    await call((cb) => producer.flush(c.timeoutMs, cb));
+    const out = await bounded('delivery reports', c.timeoutMs, Promise.all(pending));
+    return { delivered: out.filter((r) => typeof r[1] === 'number'), failed: out.filter((r) => typeof r[1] !== 'number') };
+  },
+};
+let queue = Promise.resolve();
+let input = '';
+process.stdin.setEncoding('utf8').on('data', (chunk) => {
+  input += chunk;
+  let end;
+  while ((end = input.indexOf('\\n')) >= 0) {
+    const command = JSON.parse(input.slice(0, end));
+    input = input.slice(end + 1);
+    queue = queue.then(async () => {
+      if (command.op === 'close') {
+        await bounded('disconnect', 5000, call((cb) => producer.disconnect(5000, cb)));
+        finish({ type: 'result', id: command.id, ok: true, value: null });
+        return;
+      }
+      try {
+        emit({ type: 'result', id: command.id, ok: true, value: (await ops[command.op](command)) ?? null });
+      } catch (err) {
+        emit({ type: 'result', id: command.id, ok: false, error: txnErrorOut(err) });
+      }
+    });
+  }
+});
+(async () => {
+  await connect(producer);
+  producer.setPollInterval(10);
+  emit({ type: 'ready' });
+})().catch(fail);
+`;
+
+/** A librdkafka error as a transactional call reported it. */
+export interface ConfluentTxnError extends ConfluentError {
+  fatal: boolean;
+  /** librdkafka's txn_requires_abort: abortTransaction, then carry on. */
+  abortable: boolean;
+  retriable: boolean;
+}
+
+/** The outcome of one call: 'ok' (or its value), or the error. */
+export type ConfluentTxnOutcome<T = null> =
+  { ok: true; value: T } | { ok: false; error: ConfluentTxnError };
+
+/**
+ * A transactional Producer (librdkafka's transactional.id; idempotence and acks=all follow) in a
+ * child process that stays up between calls: initTransactions, beginTransaction, produce (waits
+ * for every delivery report), commitTransaction, abortTransaction. Every call resolves with its
+ * outcome, never rejects on a librdkafka error; it rejects only when the child dies or the call
+ * takes longer than its timeout (plus a margin).
+ */
+export class ConfluentTransactionalProducer {
+  readonly #child: BackgroundChild;
+  #nextId = 0;
+  #parsedBytes = 0;
+  readonly #results = new Map<number, ConfluentTxnOutcome<unknown>>();
+  #ready = false;
+
+  constructor(
+    bootstrap: string,
+    transactionalId: string,
+    options: { config?: ClientConfig; lifetimeMs?: number } = {},
+  ) {
+    assertInstalled();
+    const lifetimeMs = options.lifetimeMs ?? 60_000;
+    this.#child = new BackgroundChild(
+      process.execPath,
+      childArgs(TRANSACTIONAL_SCRIPT, {
+        bootstrap,
+        transactionalId,
+        config: options.config ?? {},
+        timeoutMs: lifetimeMs,
+      }),
+      { timeoutMs: lifetimeMs + 10_000 },
+    );
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** Waits for the client to connect (bootstrap metadata). */
+  async ready(timeoutMs = CONFLUENT_TIMEOUT_MS): Promise<void> {
+    await this.#child.waitFor(
+      'the producer connected',
+      () => {
+        this.#sync();
+        return this.#ready;
+      },
+      timeoutMs,
+    );
+  }
+
+  init(timeoutMs = 10_000): Promise<ConfluentTxnOutcome> {
+    return this.#call('init', { timeoutMs }, timeoutMs);
+  }
+
+  begin(): Promise<ConfluentTxnOutcome> {
+    return this.#call('begin', {}, 5000);
+  }
+
+  /** Produces `records` in the transaction; [record index, partition, offset] per delivery. */
+  produce(
+    topic: string,
+    records: readonly (TestRecord & { partition?: number })[],
+    timeoutMs = 10_000,
+  ): Promise<
+    ConfluentTxnOutcome<{
+      delivered: [number, number, number][];
+      failed: [number, string, string][];
+    }>
+  > {
+    return this.#call(
+      'produce',
+      {
+        topic,
+        timeoutMs,
+        records: records.map((r) => ({
+          key: b64(r.key),
+          value: b64(r.value),
+          headers: r.headers.map(([k, v]) => [k, b64(v)]),
+          partition: r.partition ?? null,
+        })),
+      },
+      timeoutMs * 2,
+    );
+  }
+
+  commit(timeoutMs = 10_000): Promise<ConfluentTxnOutcome> {
+    return this.#call('commit', { timeoutMs }, timeoutMs);
+  }
+
+  abort(timeoutMs = 10_000): Promise<ConfluentTxnOutcome> {
+    return this.#call('abort', { timeoutMs }, timeoutMs);
+  }
+
+  /** Disconnects and waits for the child to exit. */
+  async close(): Promise<void> {
+    try {
+      await this.#call('close', {}, 5000);
+      await this.#child.exited;
+    } finally {
+      await this.#child.kill();
+    }
+  }
+
+  /** SIGKILL: a producer that crashed, its transaction left open. */
+  async kill(): Promise<void> {
+    await this.#child.kill('SIGKILL');
+  }
+
+  describe(): string {
+    return this.#child.describe();
+  }
+
+  async #call<T>(op: string, params: object, timeoutMs: number): Promise<ConfluentTxnOutcome<T>> {
+    const id = this.#nextId++;
+    this.#child.write(`${JSON.stringify({ id, op, ...params })}\n`);
+    await this.#child.waitFor(
+      `the result of ${op}`,
+      () => {
+        this.#sync();
+        return this.#results.has(id);
+      },
+      timeoutMs + 10_000,
+    );
+    const result = this.#results.get(id)!;
+    this.#results.delete(id);
+    return result as ConfluentTxnOutcome<T>;
+  }
+
+  /** Parses the complete JSON lines printed since the last call. */
+  #sync(): void {
+    const out = this.#child.stdout;
+    const end = out.lastIndexOf(0x0a);
+    if (end < this.#parsedBytes) return;
+    for (const line of out.toString('utf8', this.#parsedBytes, end).split('\n')) {
+      if (line === '') continue;
+      const event = JSON.parse(line) as
+        { type: 'ready' } | ({ type: 'result'; id: number } & ConfluentTxnOutcome<unknown>);
+      if (event.type === 'ready') this.#ready = true;
+      else
+        this.#results.set(
+          event.id,
+          event.ok ? { ok: true, value: event.value } : { ok: false, error: event.error },
+        );
+    }
+    this.#parsedBytes = end + 1;
+  }
+}
