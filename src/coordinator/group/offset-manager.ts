@@ -30,7 +30,11 @@ import type { OffsetCommitValue } from '../../protocol/generated/group-coordinat
 import type { CoordinatorRecord } from './records.js';
 import { offsetCommitRecord } from './records.js';
 import { ConsumerGroup } from './consumer-group.js';
-import { offsetFromRecordValue, offsetToRecordValue } from './offset-store.js';
+import {
+  offsetFromRecordValue,
+  offsetToRecordValue,
+  type OffsetAndMetadata,
+} from './offset-store.js';
 import type {
   CoordinatorResult,
   GroupCoordinatorShard,
@@ -96,31 +100,55 @@ export class OffsetManager {
     }
     // OffsetCommit v2-4 may ask for a retention of their own (-1: the broker's).
     const expireTimestamp = req.retentionTimeMs === -1n ? -1n : now + req.retentionTimeMs;
-    const topics = req.topics.map((t) => ({
+    const topics = this.#commitEach(
+      req.groupId,
+      req.topics,
+      error,
+      records,
+      (p) => ({
+        committedOffset: p.committedOffset,
+        committedLeaderEpoch: p.committedLeaderEpoch,
+        metadata: p.committedMetadata ?? '',
+        // v1 may name the commit time; later versions leave it -1.
+        commitTimestamp: p.commitTimestamp === -1n ? now : p.commitTimestamp,
+        expireTimestamp,
+      }),
+      (topic, partition, offset) => {
+        this.#shard.offsets.set(req.groupId, topic, partition, offset);
+        this.#shard.pendingOffsets.supersede(req.groupId, topic, partition);
+      },
+    );
+    return { response: { throttleTimeMs: 0, topics }, records };
+  }
+
+  /**
+   * The per-partition part of both commit APIs: the metadata size check, the record, and
+   * `store` for each partition that may commit; returns each partition's error.
+   */
+  #commitEach<P extends { partitionIndex: number; committedMetadata: string | null }>(
+    groupId: string,
+    topics: readonly { name: string; partitions: readonly P[] }[],
+    error: number,
+    records: CoordinatorRecord[],
+    offsetOf: (p: P) => OffsetAndMetadata,
+    store: (topic: string, partition: number, offset: OffsetAndMetadata) => void,
+  ): { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[] {
+    return topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => {
         let errorCode = error;
-        const metadata = p.committedMetadata ?? '';
         if (
           errorCode === E.NONE.code &&
-          Buffer.byteLength(metadata) > this.#shard.config.offsetMetadataMaxBytes
+          Buffer.byteLength(p.committedMetadata ?? '') > this.#shard.config.offsetMetadataMaxBytes
         ) {
           errorCode = E.OFFSET_METADATA_TOO_LARGE.code;
         }
         if (errorCode === E.NONE.code) {
-          const offset = {
-            committedOffset: p.committedOffset,
-            committedLeaderEpoch: p.committedLeaderEpoch,
-            metadata,
-            // v1 may name the commit time; later versions leave it -1.
-            commitTimestamp: p.commitTimestamp === -1n ? now : p.commitTimestamp,
-            expireTimestamp,
-          };
-          this.#shard.offsets.set(req.groupId, t.name, p.partitionIndex, offset);
-          this.#shard.pendingOffsets.supersede(req.groupId, t.name, p.partitionIndex);
+          const offset = offsetOf(p);
+          store(t.name, p.partitionIndex, offset);
           records.push(
             offsetCommitRecord(
-              { group: req.groupId, topic: t.name, partition: p.partitionIndex },
+              { group: groupId, topic: t.name, partition: p.partitionIndex },
               offsetToRecordValue(offset),
             ),
           );
@@ -128,7 +156,6 @@ export class OffsetManager {
         return { partitionIndex: p.partitionIndex, errorCode };
       }),
     }));
-    return { response: { throttleTimeMs: 0, topics }, records };
   }
 
   /**
@@ -159,41 +186,26 @@ export class OffsetManager {
           );
     const now = BigInt(this.#clock());
     if (error === E.NONE.code) this.#shard.getOrCreateGroup(req.groupId);
-    const topics = req.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => {
-        let errorCode = error;
-        const metadata = p.committedMetadata ?? '';
-        if (
-          errorCode === E.NONE.code &&
-          Buffer.byteLength(metadata) > this.#shard.config.offsetMetadataMaxBytes
-        ) {
-          errorCode = E.OFFSET_METADATA_TOO_LARGE.code;
-        }
-        if (errorCode === E.NONE.code) {
-          const offset = {
-            committedOffset: p.committedOffset,
-            committedLeaderEpoch: p.committedLeaderEpoch,
-            metadata,
-            commitTimestamp: now,
-            expireTimestamp: -1n,
-          };
-          this.#shard.pendingOffsets.add(req.producerId, {
-            group: req.groupId,
-            topic: t.name,
-            partition: p.partitionIndex,
-            offset,
-          });
-          records.push(
-            offsetCommitRecord(
-              { group: req.groupId, topic: t.name, partition: p.partitionIndex },
-              offsetToRecordValue(offset),
-            ),
-          );
-        }
-        return { partitionIndex: p.partitionIndex, errorCode };
+    const topics = this.#commitEach(
+      req.groupId,
+      req.topics,
+      error,
+      records,
+      (p) => ({
+        committedOffset: p.committedOffset,
+        committedLeaderEpoch: p.committedLeaderEpoch,
+        metadata: p.committedMetadata ?? '',
+        commitTimestamp: now,
+        expireTimestamp: -1n,
       }),
-    }));
+      (topic, partition, offset) =>
+        this.#shard.pendingOffsets.add(req.producerId, {
+          group: req.groupId,
+          topic,
+          partition,
+          offset,
+        }),
+    );
     return {
       response: { throttleTimeMs: 0, topics },
       records,

@@ -328,6 +328,7 @@ test('DescribeProducers shows an open transaction; a read_committed long poll wa
                 lastFetchedEpoch: -1,
                 logStartOffset: -1n,
                 partitionMaxBytes: 1 << 20,
+                replicaDirectoryId: 'AAAAAAAAAAAAAAAAAAAAAA',
               },
             ],
           },
