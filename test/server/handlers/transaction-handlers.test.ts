@@ -319,6 +319,7 @@ test('DescribeProducers shows an open transaction; a read_committed long poll wa
         sessionEpoch: -1,
         topics: [
           {
+            topic: '',
             topicId,
             partitions: [
               {
