@@ -12,11 +12,10 @@
 // SAMSA_BENCH_IN_FLIGHT (default 5), SAMSA_BENCH_MODES (child,in-process), SAMSA_BENCH_KCAT=0
 // (skip kcat), SAMSA_BENCH_CPU_PROFILE=DIR (run the child broker with --cpu-prof into DIR),
 // SAMSA_BENCH_DIR (where the temp data dir goes; the OS temp dir by default).
-import { cpus, loadavg } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startBenchRun } from './bench-run.js';
-import { staleCompiledBroker, startChildBroker, startInProcessBroker } from './bench-servers.js';
+import { printRunHeader, startBenchRun } from './bench-run.js';
+import { startChildBroker, startInProcessBroker } from './bench-servers.js';
 import { benchShape, warmUp, type BenchSettings, type Mode, type Row } from './broker-cases.js';
 import { printRows } from './broker-report.js';
 import { kcatVersion } from './kcat-load.js';
@@ -54,19 +53,10 @@ const settings: BenchSettings = {
 
 async function main(): Promise<void> {
   const kcat = KCAT ? kcatVersion() : null;
-  const cpu = cpus();
-  const load = loadavg()[0]!;
-  console.log(
-    `Broker benchmark: Node ${process.version}, ${process.platform} ${process.arch}, ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? 'unknown'}), load average ${load.toFixed(2)} at start`,
-  );
-  if (load > cpu.length / 2) {
-    console.log(
-      'warning: the machine is busy with other work; every figure below is lower and noisier for it (see the "other" column)',
-    );
-  }
-  const stale = MODES.includes('child') ? staleCompiledBroker() : null;
-  if (stale !== null)
-    console.log(`warning: the child broker runs compiled code that may be stale: ${stale}`);
+  printRunHeader('Broker benchmark', {
+    busyNote: 'every figure below is lower and noisier for it (see the "other" column)',
+    childBroker: MODES.includes('child'),
+  });
   console.log(
     `load generator: pre-built Produce v9 requests, one uncompressed batch each (${SHAPES.map(shapeLabel).join(', ')} records, null keys), on one loopback socket with ${settings.inFlight} requests in flight; consume: Fetch v12 one at a time (max_bytes 50 MiB, partition_max_bytes 1 MiB) from offset 0 through the first ${settings.consumeBytes / 1e6} MB of records (or the whole log when smaller), in passes repeated for ${SECONDS} s`,
   );

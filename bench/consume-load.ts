@@ -6,6 +6,7 @@
 // the next offset; against the raw limit it sends the same request and walks the produce frames
 // the raw server sends back from its file. Neither parses records: both do header walks.
 import { performance } from 'node:perf_hooks';
+import type { FetchRequest } from '../src/protocol/generated/api/fetch.js';
 import { Apis } from '../src/protocol/generated/index.js';
 import {
   BATCH_LENGTH_OFFSET,
@@ -49,14 +50,23 @@ function roundTrip(conn: FrameConnection, frame: Buffer): Promise<Buffer> {
   });
 }
 
-function fetchFrame(topic: string, correlationId: number, fetchOffset: bigint): Buffer {
-  return encodeRequest(Apis.Fetch, FETCH_VERSION, correlationId, {
+export const READ_UNCOMMITTED = 0;
+export const READ_COMMITTED = 1;
+
+/** A Fetch v12 request for partition 0 of `topic` from `fetchOffset`. */
+export function fetchRequest(
+  topic: string,
+  fetchOffset: bigint,
+  isolationLevel = READ_UNCOMMITTED,
+  maxWaitMs = 500,
+): FetchRequest {
+  return {
     ...Apis.Fetch.request.create(),
     replicaId: -1,
-    maxWaitMs: 500,
+    maxWaitMs,
     minBytes: 1,
     maxBytes: MAX_BYTES,
-    isolationLevel: 0,
+    isolationLevel,
     sessionId: 0,
     sessionEpoch: -1,
     topics: [
@@ -78,7 +88,11 @@ function fetchFrame(topic: string, correlationId: number, fetchOffset: bigint): 
     ],
     forgottenTopicsData: [],
     rackId: '',
-  });
+  };
+}
+
+function fetchFrame(topic: string, correlationId: number, fetchOffset: bigint): Buffer {
+  return encodeRequest(Apis.Fetch, FETCH_VERSION, correlationId, fetchRequest(topic, fetchOffset));
 }
 
 /** Fetches from `offset`; returns what came back and the offset to fetch next. */

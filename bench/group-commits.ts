@@ -9,29 +9,16 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Apis } from '../src/protocol/generated/index.js';
 import type { BenchServer } from './bench-servers.js';
-import { CpuMeter, type CpuShare } from './cpu-meter.js';
 import { decodeResponse, encodeRequest, frameRing, FrameConnection } from './frame-connection.js';
-import { runPipelined, type PipelinedTraffic } from './pipelined-load.js';
+import type { PipelinedTraffic } from './pipelined-load.js';
 import { buildProduceFrames } from './produce-frames.js';
+import { SlicedCase, type SliceSettings, type SlicedRow } from './sliced-case.js';
 
 export const OFFSET_COMMIT_VERSION = 8;
 
-export interface CommitSettings {
-  readonly inFlight: number;
-  /** Measured seconds per case, split into `rounds` interleaved slices. */
-  readonly seconds: number;
-  readonly rounds: number;
-  readonly sliceWarmupMs: number;
-}
-
-export interface CommitRow {
-  readonly label: string;
-  readonly unitsPerSec: number;
-  readonly requestsPerSec: number;
-  readonly cpu: CpuShare;
-  readonly baseline: CommitRow | null;
-  error?: string;
-}
+/** Commit cases are measured like any pipelined case (sliced-case.ts). */
+export type CommitSettings = SliceSettings;
+export type CommitRow = SlicedRow;
 
 function commitRequest(groupId: string, topic: string, partitions: number) {
   return {
@@ -89,60 +76,6 @@ export function commitTraffic(
     settle: (id, frame) =>
       checkCommit(decodeResponse(Apis.OffsetCommit, OFFSET_COMMIT_VERSION, id, frame)),
   };
-}
-
-/** One case measured in slices on its own connection; a failure ends it. */
-class SlicedCase {
-  readonly label: string;
-  readonly #traffic: PipelinedTraffic;
-  readonly #meter: CpuMeter;
-  #conn: FrameConnection | null = null;
-  #units = 0;
-  #requests = 0;
-  #seconds = 0;
-  #error: string | undefined;
-
-  constructor(label: string, server: BenchServer, traffic: PipelinedTraffic) {
-    this.label = label;
-    this.#traffic = traffic;
-    this.#meter = new CpuMeter(server.pid);
-  }
-
-  async slice(port: number, settings: CommitSettings, measureMs: number): Promise<void> {
-    if (this.#error !== undefined) return;
-    try {
-      this.#conn ??= await FrameConnection.open(port);
-      const run = await runPipelined(this.#conn, this.#traffic, {
-        inFlight: settings.inFlight,
-        warmupMs: settings.sliceWarmupMs,
-        measureMs,
-        hooks: this.#meter,
-      });
-      this.#units += run.records;
-      this.#requests += run.requests;
-      this.#seconds += run.seconds;
-    } catch (err) {
-      this.#error = (err as Error).message;
-      this.close();
-    }
-  }
-
-  close(): void {
-    this.#conn?.close();
-    this.#conn = null;
-  }
-
-  row(baseline: CommitRow | null): CommitRow {
-    const per = (n: number): number => (this.#seconds === 0 ? Number.NaN : n / this.#seconds);
-    return {
-      label: this.label,
-      unitsPerSec: this.#error === undefined ? per(this.#units) : Number.NaN,
-      requestsPerSec: this.#error === undefined ? per(this.#requests) : Number.NaN,
-      cpu: this.#meter.share,
-      baseline,
-      ...(this.#error === undefined ? {} : { error: this.#error }),
-    };
-  }
 }
 
 /**

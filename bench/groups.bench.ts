@@ -11,10 +11,9 @@
 // default 20), SAMSA_BENCH_KAFKAJS=0 (skip the KafkaJS row), SAMSA_BENCH_DIR (where the temp
 // data dir goes; the OS temp dir by default).
 import { mkdirSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { startBenchRun } from './bench-run.js';
-import { staleCompiledBroker, startChildBroker } from './bench-servers.js';
+import { printRunHeader, startBenchRun } from './bench-run.js';
+import { startChildBroker } from './bench-servers.js';
 import { createTopic } from './broker-cases.js';
 import { FrameConnection } from './frame-connection.js';
 import {
@@ -123,18 +122,7 @@ function printMemory(rows: readonly MemoryRow[]): void {
 }
 
 async function main(): Promise<void> {
-  const cpu = cpus();
-  const load = loadavg()[0]!;
-  console.log(
-    `Groups benchmark: Node ${process.version}, ${process.platform} ${process.arch}, ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? 'unknown'}), load average ${load.toFixed(2)} at start`,
-  );
-  if (load > cpu.length / 2) {
-    console.log('warning: the machine is busy with other work; every figure is noisier for it');
-  }
-  const stale = staleCompiledBroker();
-  if (stale !== null) {
-    console.log(`warning: the child broker runs compiled code that may be stale: ${stale}`);
-  }
+  printRunHeader('Groups benchmark');
   console.log(
     `broker: node bin/samsa.js server as a child process, ${BROKER_OVERRIDES.join(' ')}, a topic of ${TOPIC_PARTITIONS} partitions; data dir ${dataDir} (removed at the end)`,
   );

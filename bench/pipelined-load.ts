@@ -152,3 +152,50 @@ export function runPipelined(
     pump();
   });
 }
+
+/**
+ * Sends exactly `count` requests of `traffic` (correlation ids 0 to count - 1) with up to
+ * `inFlight` outstanding, and resolves once all are answered: the records of one transaction.
+ */
+export function sendPipelined(
+  conn: FrameConnection,
+  traffic: PipelinedTraffic,
+  count: number,
+  inFlight: number,
+  timeoutMs = 30_000,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let sent = 0;
+    let answered = 0;
+    const finish = (err: Error | null): void => {
+      clearTimeout(watchdog);
+      conn.listen(
+        () => undefined,
+        () => undefined,
+      );
+      if (err === null) resolve();
+      else reject(err);
+    };
+    const watchdog = setTimeout(
+      () => finish(new Error(`${count - answered} of ${count} requests unanswered`)),
+      timeoutMs,
+    );
+    const pump = (): void => {
+      while (sent < count && sent - answered < inFlight) conn.send(traffic.frame(sent++));
+    };
+    conn.listen(
+      (frame) => {
+        try {
+          traffic.settle(answered++, frame);
+        } catch (err) {
+          finish(err as Error);
+          return;
+        }
+        if (answered === count) finish(null);
+        else pump();
+      },
+      (err) => finish(err),
+    );
+    pump();
+  });
+}
