@@ -3,14 +3,15 @@
 // bumped to 1 for the ABORT markers) and gets epoch 2; the zombie's Produce, AddPartitionsToTxn,
 // AddOffsetsToTxn and EndTxn then fail with INVALID_PRODUCER_EPOCH (KafkaJS's v1 requests predate
 // PRODUCER_FENCED, which Kafka maps down to it). A transaction left open past its
-// transaction.timeout.ms is aborted by the coordinator, which fences its producer the same way.
+// transaction.timeout.ms is aborted by the coordinator, which fences its producer the same way; a
+// read_committed consumer waiting behind it then gets the record written after it.
 // transaction.timeout.ms above transaction.max.timeout.ms fails InitProducerId with
 // INVALID_TRANSACTION_TIMEOUT.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Producer } from 'kafkajs';
 import { withBroker } from '../../support/broker.js';
-import { createTopic } from '../../support/kafkajs-client.js';
+import { createTopic, kafkajsClient } from '../../support/kafkajs-client.js';
 import {
   FAST_TRANSACTIONS,
   describeTransaction,
@@ -118,7 +119,7 @@ test('KafkaJS: a transaction open past transaction.timeout.ms is aborted by the 
       const producer = await kafkajsTransactionalProducer(
         kafkajsTxnClient(bootstrap),
         'slow',
-        1000,
+        2000,
       );
       try {
         const txn = await producer.transaction();
@@ -126,10 +127,22 @@ test('KafkaJS: a transaction open past transaction.timeout.ms is aborted by the 
         const open = await describeTransaction(port, 'slow');
         assert.deepEqual(
           [open.state, open.timeoutMs, open.producerEpoch, open.topics],
-          ['Ongoing', 1000, 0, [[TOPIC, [1]]]],
+          ['Ongoing', 2000, 0, [[TOPIC, [1]]]],
         );
+        // A plain record behind it, and a read_committed consumer waiting at the LSO meanwhile.
+        const plain = kafkajsClient(bootstrap).producer();
+        await plain.connect();
+        const [behind] = await plain.send({
+          topic: TOPIC,
+          acks: -1,
+          messages: [{ value: 'after-slow', partition: 1 }],
+        });
+        await plain.disconnect();
+        assert.equal(behind?.baseOffset, '1');
         assert.deepEqual(await latestOffsets(bootstrap, TOPIC, 2, 'read_committed'), [0, 0]);
-        // Checked every 500 ms: aborted within about 1.5 s, its markers written with epoch 1.
+        const reading = kafkajsReadAll(bootstrap, TOPIC, 1);
+        reading.catch(() => undefined); // awaited below; never unhandled if a step fails first
+        // Checked every 500 ms: aborted within about 2.5 s, its markers written with epoch 1.
         const aborted = await pollUntil(
           () => describeTransaction(port, 'slow'),
           (t) => t.state === 'CompleteAbort',
@@ -141,14 +154,16 @@ test('KafkaJS: a transaction open past transaction.timeout.ms is aborted by the 
         );
         await eventuallyDeepEqual(
           () => latestOffsets(bootstrap, TOPIC, 2, 'read_committed'),
-          [0, 2],
+          [0, 3],
         );
+        assert.deepEqual(await reading, [[1, 1, 'after-slow']]);
         assert.deepEqual(await failure(txn.commit()), INVALID_PRODUCER_EPOCH);
       } finally {
         await producer.disconnect();
       }
-      assert.deepEqual(await kafkajsReadAll(bootstrap, TOPIC, 1, { readUncommitted: true }), [
+      assert.deepEqual(await kafkajsReadAll(bootstrap, TOPIC, 2, { readUncommitted: true }), [
         [1, 0, 'slow-0'],
+        [1, 1, 'after-slow'],
       ]);
     },
     { overrides: FAST_TRANSACTIONS },

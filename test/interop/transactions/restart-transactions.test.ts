@@ -180,7 +180,7 @@ test('a broker killed with SIGKILL in the middle of transactions: a Confluent pr
   const bootstrap = broker.bootstrap;
   const survivor = new ConfluentTransactionalProducer(bootstrap, 'confluent-survivor');
   const crashed = new ConfluentTransactionalProducer(bootstrap, 'confluent-crashed', {
-    config: { 'transaction.timeout.ms': 3000, 'message.timeout.ms': 3000 },
+    config: { 'transaction.timeout.ms': 5000, 'message.timeout.ms': 5000 },
   });
   const delivered = (partition: number, offset: number): unknown => ({
     ok: true,
@@ -199,6 +199,11 @@ test('a broker killed with SIGKILL in the middle of transactions: a Confluent pr
     // The crashed producer's transaction holds p1 from offset 0; the survivor's follows it.
     assert.deepEqual(await crashed.begin(), OK);
     assert.deepEqual(await crashed.produce(TOPIC, [record(1, 'k-z1')]), delivered(1, 0));
+    const before = await describeTransaction(port, 'confluent-crashed');
+    assert.deepEqual(
+      [before.state, before.timeoutMs, before.producerEpoch, before.topics],
+      ['Ongoing', 5000, 0, [[TOPIC, [1]]]],
+    );
     assert.deepEqual(await survivor.begin(), OK);
     assert.deepEqual(await survivor.produce(TOPIC, [record(0, 'k-b0')]), delivered(0, 2));
     assert.deepEqual(await survivor.produce(TOPIC, [record(1, 'k-b1')]), delivered(1, 1));
@@ -206,11 +211,6 @@ test('a broker killed with SIGKILL in the middle of transactions: a Confluent pr
       [2, 0],
       [3, 2],
     ]);
-    const before = await describeTransaction(port, 'confluent-crashed');
-    assert.deepEqual(
-      [before.state, before.timeoutMs, before.producerEpoch, before.topics],
-      ['Ongoing', 3000, 0, [[TOPIC, [1]]]],
-    );
 
     await crashed.kill();
     await broker.kill9();
