@@ -579,7 +579,38 @@ const ops = {
     const out = await bounded('delivery reports', c.timeoutMs, Promise.all(pending));
     return { delivered: out.filter((r) => typeof r[1] === 'number'), failed: out.filter((r) => typeof r[1] !== 'number') };
   },
+  // A consumer in the same process, for sendOffsetsToTransaction (it needs the consumer's group
+  // metadata): subscribe, consume, send its positions, seek back after an abort, read commits.
+  async subscribe(c) {
+    consumer = new Kafka.KafkaConsumer(config(Object.assign({ 'group.id': c.groupId,
+      'group.protocol': c.groupProtocol, 'enable.auto.commit': false, 'auto.offset.reset': 'earliest',
+      'fetch.wait.max.ms': 100 }, c.consumerConfig)));
+    await connect(consumer);
+    consumer.setDefaultConsumeTimeout(100);
+    consumer.subscribe(c.topics);
+  },
+  async consume(c) {
+    const out = [];
+    const until = Date.now() + c.timeoutMs;
+    while (out.length < c.count && Date.now() < until) {
+      for (const m of await call((cb) => consumer.consume(c.count - out.length, cb))) out.push(recordOut(m));
+    }
+    if (out.length < c.count)
+      throw Object.assign(new Error('Consumed ' + out.length + ' of ' + c.count + ' records'), { code: Kafka.CODES.ERRORS.ERR__TIMED_OUT });
+    return out;
+  },
+  async sendOffsets(c) {
+    const positions = consumer.position();
+    await call((cb) => producer.sendOffsetsToTransaction(positions, consumer, c.timeoutMs, cb));
+    return positions.map((tp) => [tp.topic, tp.partition, tp.offset]);
+  },
+  seek: (c) => call((cb) => consumer.seek({ topic: c.topic, partition: c.partition, offset: c.offset }, c.timeoutMs, cb)),
+  async committed(c) {
+    const tps = c.partitions.map(([topic, partition]) => ({ topic, partition }));
+    return (await call((cb) => consumer.committed(tps, c.timeoutMs, cb))).map((tp) => [tp.topic, tp.partition, tp.offset]);
+  },
 };
+let consumer = null;
 let queue = Promise.resolve();
 let input = '';
 process.stdin.setEncoding('utf8').on('data', (chunk) => {
@@ -590,6 +621,7 @@ process.stdin.setEncoding('utf8').on('data', (chunk) => {
     input = input.slice(end + 1);
     queue = queue.then(async () => {
       if (command.op === 'close') {
+        if (consumer !== null) await bounded('consumer disconnect', 10000, call((cb) => consumer.disconnect(cb)));
         await bounded('disconnect', 5000, call((cb) => producer.disconnect(5000, cb)));
         finish({ type: 'result', id: command.id, ok: true, value: null });
         return;
@@ -624,7 +656,8 @@ export type ConfluentTxnOutcome<T = null> =
 /**
  * A transactional Producer (librdkafka's transactional.id; idempotence and acks=all follow) in a
  * child process that stays up between calls: initTransactions, beginTransaction, produce (waits
- * for every delivery report), commitTransaction, abortTransaction. Every call resolves with its
+ * for every delivery report), commitTransaction, abortTransaction; with subscribe(), a consumer
+ * beside it for sendOffsetsToTransaction. Every call resolves with its
  * outcome, never rejects on a librdkafka error; it rejects only when the child dies or the call
  * takes longer than its timeout (plus a margin).
  */
@@ -707,6 +740,49 @@ export class ConfluentTransactionalProducer {
 
   commit(timeoutMs = 10_000): Promise<ConfluentTxnOutcome> {
     return this.#call('commit', { timeoutMs }, timeoutMs);
+  }
+
+  /**
+   * Starts a KafkaConsumer in the producer's process (enable.auto.commit off, earliest) and
+   * subscribes it to `topics` in `groupId`: the consumer of a read-process-write loop.
+   */
+  subscribe(
+    groupId: string,
+    topics: string[],
+    groupProtocol: GroupProtocol,
+    consumerConfig: ClientConfig = {},
+  ): Promise<ConfluentTxnOutcome> {
+    return this.#call('subscribe', { groupId, topics, groupProtocol, consumerConfig }, 10_000);
+  }
+
+  /** Consumes exactly `count` records (fewer within the timeout: an _TIMED_OUT error). */
+  async consume(
+    count: number,
+    timeoutMs = 15_000,
+  ): Promise<ConfluentTxnOutcome<ConfluentRecord[]>> {
+    const out = await this.#call<RecordJson[]>('consume', { count, timeoutMs }, timeoutMs);
+    return out.ok ? { ok: true, value: out.value.map(fromRecordJson) } : out;
+  }
+
+  /**
+   * sendOffsetsToTransaction with the consumer's positions and group metadata; the value is the
+   * offsets sent, [topic, partition, offset].
+   */
+  sendOffsets(timeoutMs = 10_000): Promise<ConfluentTxnOutcome<[string, number, number][]>> {
+    return this.#call('sendOffsets', { timeoutMs }, timeoutMs);
+  }
+
+  /** Moves the consumer back (after an abort) to `offset` of a partition it is assigned. */
+  seek(topic: string, partition: number, offset: number): Promise<ConfluentTxnOutcome> {
+    return this.#call('seek', { topic, partition, offset, timeoutMs: 5000 }, 5000);
+  }
+
+  /** The group's committed offsets as the consumer reads them (OffsetFetch). */
+  committed(
+    partitions: [string, number][],
+    timeoutMs = 5000,
+  ): Promise<ConfluentTxnOutcome<[string, number, number][]>> {
+    return this.#call('committed', { partitions, timeoutMs }, timeoutMs);
   }
 
   abort(timeoutMs = 10_000): Promise<ConfluentTxnOutcome> {
