@@ -3,7 +3,9 @@
 // Transactions committed and aborted over two partitions, read by librdkafka consumers with
 // read_committed (its default) and read_uncommitted; a zombie fenced by a second producer with
 // the same transactional id (librdkafka's fatal _FENCED); transaction.timeout.ms above
-// transaction.max.timeout.ms refused at initTransactions.
+// transaction.max.timeout.ms refused at initTransactions; read-process-write with
+// sendOffsetsToTransaction (TxnOffsetCommit naming the member: its generation in a classic group,
+// its member epoch in a KIP-848 group) and an aborted round.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withBroker } from '../../support/broker.js';
@@ -11,9 +13,11 @@ import {
   ConfluentTransactionalProducer,
   confluentConsume,
   type ConfluentTxnOutcome,
+  type GroupProtocol,
 } from '../../support/confluent-client.js';
 import type { TestRecord } from '../../support/interop-records.js';
 import { createTopic } from '../../support/kafkajs-client.js';
+import { committedOffsets, produceRange, recordValue } from '../groups/support.js';
 import { FAST_TRANSACTIONS, describeTransaction, type Seen } from './support.js';
 
 const TOPIC = 'txn-confluent';
@@ -203,3 +207,91 @@ test('Confluent client: a zombie fenced by a second producer with the same trans
     { overrides: { ...FAST_TRANSACTIONS, 'transaction.max.timeout.ms': 10_000 } },
   );
 });
+
+const INPUT = 'rpw-confluent-input';
+const OUTPUT = 'rpw-confluent-output';
+
+for (const groupProtocol of ['classic', 'consumer'] satisfies GroupProtocol[]) {
+  test(`Confluent client read-process-write (group.protocol=${groupProtocol}): sendOffsetsToTransaction moves the group offset with each commit, not with an abort`, async () => {
+    await withBroker(
+      async ({ bootstrap }) => {
+        await createTopic(bootstrap, INPUT);
+        await createTopic(bootstrap, OUTPUT);
+        await produceRange(bootstrap, INPUT, 1, 0, 6);
+        const group = `rpw-confluent-${groupProtocol}`;
+        const p = new ConfluentTransactionalProducer(bootstrap, group);
+        /** [input offsets, offsets sent, outcome, the group's offsets after] per round */
+        const rounds: unknown[] = [];
+        try {
+          await p.ready();
+          assert.deepEqual(await p.init(), OK);
+          assert.deepEqual(await p.subscribe(group, [INPUT], groupProtocol), OK);
+          for (const [size, end] of [
+            [3, 'commit'],
+            [2, 'abort'],
+            [3, 'commit'],
+          ] as const) {
+            const consumed = await p.consume(size);
+            if (!consumed.ok) assert.fail(`consume: ${JSON.stringify(consumed.error)}`);
+            const inputOffsets = consumed.value.map((r) => Number(r.offset));
+            assert.deepEqual(await p.begin(), OK);
+            const produced = await p.produce(
+              OUTPUT,
+              consumed.value.map((r) => ({
+                partition: 0,
+                key: null,
+                value: Buffer.from(`out-${r.value?.toString() ?? ''}`),
+                headers: [],
+              })),
+            );
+            assert.equal(produced.ok && produced.value.failed.length, 0);
+            const sent = await p.sendOffsets();
+            assert.deepEqual(await (end === 'commit' ? p.commit() : p.abort()), OK);
+            if (end === 'abort') assert.deepEqual(await p.seek(INPUT, 0, inputOffsets[0]!), OK);
+            const committed = await p.committed([[INPUT, 0]]);
+            rounds.push([
+              inputOffsets,
+              sent.ok && sent.value,
+              end,
+              committed.ok && committed.value,
+            ]);
+          }
+        } finally {
+          await p.close();
+        }
+        assert.deepEqual(rounds, [
+          [[0, 1, 2], [[INPUT, 0, 3]], 'commit', [[INPUT, 0, 3]]],
+          [[3, 4], [[INPUT, 0, 5]], 'abort', [[INPUT, 0, 3]]],
+          [[3, 4, 5], [[INPUT, 0, 6]], 'commit', [[INPUT, 0, 6]]],
+        ]);
+        assert.deepEqual(await committedOffsets(bootstrap, group, INPUT), [6]);
+        const output = (o: number): string => `out-${recordValue(0, o)}`;
+        assert.deepEqual(await confluentReadAll(bootstrap, OUTPUT, 1, 'read_committed'), [
+          [0, 0, output(0)],
+          [0, 1, output(1)],
+          [0, 2, output(2)],
+          [0, 7, output(3)],
+          [0, 8, output(4)],
+          [0, 9, output(5)],
+        ]);
+        assert.deepEqual(await confluentReadAll(bootstrap, OUTPUT, 1, 'read_uncommitted'), [
+          [0, 0, output(0)],
+          [0, 1, output(1)],
+          [0, 2, output(2)],
+          [0, 4, output(3)],
+          [0, 5, output(4)],
+          [0, 7, output(3)],
+          [0, 8, output(4)],
+          [0, 9, output(5)],
+        ]);
+      },
+      {
+        overrides: {
+          ...FAST_TRANSACTIONS,
+          'group.consumer.min.heartbeat.interval.ms': 500,
+          'group.consumer.heartbeat.interval.ms': 500,
+        },
+      },
+    );
+  });
+}
