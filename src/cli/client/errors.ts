@@ -13,6 +13,8 @@ export const ClientErrorCodes = {
   SAMSA_ERR_BAD_RESPONSE: 'A response could not be decoded or does not match its request',
   SAMSA_ERR_BAD_BOOTSTRAP: 'A --bootstrap-server entry is not host:port',
   SAMSA_ERR_NO_BROKER: 'The cluster metadata names no broker for the request',
+  SAMSA_ERR_CLIENT_CONFIG: 'A producer or consumer property has a value the client cannot use',
+  SAMSA_ERR_CLIENT_CLOSED: 'A producer or consumer was used after it was closed',
 } as const;
 
 export type ClientErrorCode = keyof typeof ClientErrorCodes;

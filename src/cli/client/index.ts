@@ -34,3 +34,49 @@ export {
   type CoordinatorType,
   type RequestOptions,
 } from './kafka-client.js';
+export { murmur2, partitionForKey, toPositive } from './partitioner.js';
+export {
+  Producer,
+  type ProducerOptions,
+  type ProducerRecord,
+  type RecordMetadata,
+  type SendCallback,
+} from './producer.js';
+export {
+  EARLIEST_TIMESTAMP,
+  LATEST_TIMESTAMP,
+  listOffsets,
+  tpKey,
+  type OffsetAnswer,
+  type OffsetQuery,
+  type TopicPartition,
+} from './list-offsets.js';
+export {
+  Fetcher,
+  type ConsumerRecord,
+  type FetcherOptions,
+  type OffsetResetPolicy,
+} from './fetcher.js';
+export {
+  ADMIN_COMMIT,
+  commitOffsets,
+  fetchCommittedOffsets,
+  type CommitIdentity,
+  type CommittedOffset,
+  type OffsetToCommit,
+} from './group-offsets.js';
+export {
+  decodeAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+  rangeAssign,
+  type MemberSubscription,
+} from './range-assignor.js';
+export { ClassicGroupMember, type ClassicMemberOptions } from './classic-member.js';
+export {
+  ConsumerGroupMember,
+  randomKafkaUuid,
+  type ConsumerMemberOptions,
+} from './consumer-member.js';
+export { Consumer, type ConsumerOptions, type Subscription } from './consumer.js';

@@ -117,11 +117,12 @@ export class KafkaClient {
 
   /**
    * Metadata for `topics` (null: every topic; []: none, brokers only), refreshing the broker list.
-   * Topics are never auto-created by this call.
+   * Topics are auto-created only when `allowAutoTopicCreation` is set (a producer's lookup) and
+   * the broker's auto.create.topics.enable allows it.
    */
   async metadata(
     topics: readonly string[] | null,
-    options: { broker?: BrokerTarget } = {},
+    options: { broker?: BrokerTarget; allowAutoTopicCreation?: boolean } = {},
   ): Promise<MetadataResponse> {
     const conn = await this.connection(options.broker ?? 'any');
     const version = conn.versionFor(Apis.Metadata);
@@ -130,7 +131,7 @@ export class KafkaClient {
       {
         // v0 reads an empty list as "all topics"; no broker the CLI supports lacks v1.
         topics: topics === null ? null : topics.map((name) => ({ name, topicId: ZERO_UUID })),
-        allowAutoTopicCreation: false,
+        allowAutoTopicCreation: options.allowAutoTopicCreation === true,
       },
       { version },
     );
