@@ -3,7 +3,7 @@
 // for `--bootstrap-server`). Each command declares its flags once; the same declarations
 // drive parsing, --help and shell completion.
 
-export type FlagKind = 'boolean' | 'value' | 'list';
+export type FlagKind = 'boolean' | 'value' | 'list' | 'optional' | 'multi';
 
 /** What a shell may complete for a flag's value. */
 export type FlagCompletion = 'file' | 'topic' | 'group' | 'topic-config' | readonly string[];
@@ -11,7 +11,12 @@ export type FlagCompletion = 'file' | 'topic' | 'group' | 'topic-config' | reado
 export interface FlagSpec {
   /** Without the leading dashes: "bootstrap-server". */
   name: string;
-  /** boolean takes no value; value takes one (the last one given wins); list collects every one. */
+  /**
+   * boolean takes no value; value takes one (the last one given wins); list collects every one;
+   * optional takes one only when the next argument is not an option (joptsimple's
+   * withOptionalArg: `--state` or `--state stable,empty`), else its value is ""; multi takes every
+   * argument up to the next option (argparse's nargs("+"): `--producer-props acks=1 linger.ms=5`).
+   */
   kind: FlagKind;
   /** Placeholder in help: "HOST:PORT". */
   placeholder?: string;
@@ -122,6 +127,29 @@ export function parseArgs(
     if (spec.kind === 'boolean') {
       if (eq !== -1) throw new UsageError(`Option --${spec.name} takes no value`);
       parsed.add(spec.name, 'true');
+      continue;
+    }
+    if (spec.kind === 'optional' && eq === -1) {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('-')) {
+        parsed.add(spec.name, '');
+      } else {
+        parsed.add(spec.name, next);
+        i++;
+      }
+      continue;
+    }
+    if (spec.kind === 'multi' && eq === -1) {
+      let taken = 0;
+      while (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) {
+        parsed.add(spec.name, argv[++i]!);
+        taken++;
+      }
+      if (taken === 0) {
+        throw new UsageError(
+          `Option --${spec.name} needs at least one value${spec.placeholder ? ` (${spec.placeholder})` : ''}`,
+        );
+      }
       continue;
     }
     let value: string | undefined;

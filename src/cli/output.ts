@@ -4,8 +4,10 @@
 // or TERM=dumb, always with FORCE_COLOR set to anything but 0.
 
 export interface CliStream {
-  write(text: string): unknown;
+  /** Returns false when the stream's buffer is full (a Writable); then wait for 'drain'. */
+  write(chunk: string | Uint8Array): unknown;
   isTTY?: boolean;
+  once?(event: 'drain', listener: () => void): unknown;
 }
 
 /** The process's streams and environment, injected so tests can run commands in-process. */
@@ -42,7 +44,7 @@ export function colourEnabled(stream: CliStream, env: NodeJS.ProcessEnv): boolea
 }
 
 /** JSON with bigints (offsets, timestamps) as numbers when exact, else as strings. */
-export function toJson(value: unknown): string {
+export function toJson(value: unknown, indent = 2): string {
   return JSON.stringify(
     value,
     (_key, v: unknown) =>
@@ -51,7 +53,7 @@ export function toJson(value: unknown): string {
           ? Number(v)
           : v.toString()
         : v,
-    2,
+    indent,
   );
 }
 
@@ -77,6 +79,17 @@ export class Output {
   /** Writes raw text to stdout, no newline added. */
   write(text: string): void {
     this.io.stdout.write(text);
+  }
+
+  /**
+   * Writes bytes (records' keys and values, as they are) to stdout; resolves once the stream can
+   * take more, so a consumer piped into a slow reader does not buffer without bound.
+   */
+  async writeBytes(chunk: Uint8Array | string): Promise<void> {
+    const stream = this.io.stdout;
+    if (stream.write(chunk) === false && stream.once !== undefined) {
+      await new Promise<void>((resolve) => stream.once!('drain', resolve));
+    }
   }
 
   /** Writes a line to stderr. */

@@ -5,7 +5,11 @@ import { completionCommand } from './completion.js';
 import { deleteRecordsCommand } from './delete-records.js';
 import { dumpLogCommand } from './dump-log.js';
 import { getOffsetsCommand } from './get-offsets.js';
+import { groupsCommand } from './groups.js';
 import { configsCommand } from './configs.js';
+import { consumeCommand } from './consume.js';
+import { perfCommand } from './perf.js';
+import { produceCommand } from './produce.js';
 import { protocolCommand } from './protocol.js';
 import { serverCommand } from './server.js';
 import { topicsCommand } from './topics.js';
@@ -14,6 +18,10 @@ export const COMMANDS: readonly Command[] = [
   serverCommand,
   topicsCommand,
   configsCommand,
+  produceCommand,
+  consumeCommand,
+  groupsCommand,
+  perfCommand,
   getOffsetsCommand,
   deleteRecordsCommand,
   apiVersionsCommand,
