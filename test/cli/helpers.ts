@@ -12,17 +12,28 @@ export interface Captured {
   stderr: string;
 }
 
-/** Runs `samsa ...argv` in-process; `tty` makes stdout (and stderr) look like a terminal. */
+/**
+ * Runs `samsa ...argv` in-process; `tty` makes stdout (and stderr, and stdin) look like a
+ * terminal; `stdin` is the input, ended after it (none: an empty, ended stdin).
+ */
 export async function samsa(
   argv: readonly string[],
-  options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {},
+  options: { tty?: boolean; env?: NodeJS.ProcessEnv; stdin?: string | Buffer } = {},
 ): Promise<Captured> {
   let stdout = '';
   let stderr = '';
+  const stdin = Object.assign(new PassThrough(), { isTTY: options.tty === true });
+  stdin.end(options.stdin ?? '');
   const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s), isTTY: options.tty === true },
-    stderr: { write: (s: string) => (stderr += s), isTTY: options.tty === true },
-    stdin: new PassThrough(),
+    stdout: {
+      write: (s: string | Uint8Array) => (stdout += typeof s === 'string' ? s : Buffer.from(s)),
+      isTTY: options.tty === true,
+    },
+    stderr: {
+      write: (s: string | Uint8Array) => (stderr += typeof s === 'string' ? s : Buffer.from(s)),
+      isTTY: options.tty === true,
+    },
+    stdin,
     env: options.env ?? {},
   });
   return { code, stdout, stderr };
