@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { COMMANDS } from '../../src/cli/commands/index.js';
-import { clientOptions } from '../../src/cli/command.js';
+import { HELP_FLAGS, clientOptions } from '../../src/cli/command.js';
 import { parseArgs } from '../../src/cli/args.js';
 import { projectRoot } from '../../scripts/project-root.js';
 import { withBroker } from '../support/broker.js';
 import { assertCompiledBroker } from '../support/child-broker.js';
-import { run } from '../support/run.js';
+import { BackgroundChild, run } from '../support/run.js';
+import { CLI_BROKER } from './helpers.js';
 
 const BIN = join(projectRoot(import.meta.url), 'bin', 'samsa.js');
 
@@ -63,6 +64,22 @@ test('no broker: one line naming the address tried, exit 1; a bad flag exits 2',
     ['configs', '--describe', '--topic', 'orders'],
     ['get-offsets', '--topic', 'orders'],
     ['api-versions'],
+    ['produce', '--topic', 'orders'],
+    ['consume', '--topic', 'orders'],
+    ['groups', '--list'],
+    [
+      'perf',
+      'produce',
+      '--topic',
+      'orders',
+      '--num-records',
+      '1',
+      '--record-size',
+      '1',
+      '--throughput',
+      '-1',
+    ],
+    ['perf', 'consume', '--topic', 'orders', '--messages', '1', '--hide-header'],
   ]) {
     const r = await samsaBin([...command, '--bootstrap-server', `127.0.0.1:${port}`]);
     assert.equal(r.code, 1, command.join(' '));
@@ -114,7 +131,7 @@ test('--help shows usage and real examples for every command', async () => {
         .map((a) => a.replace(/^'|'$/g, ''));
       assert.doesNotThrow(
         () =>
-          parseArgs(argv, [...c.flags, { name: 'help', kind: 'boolean', help: '' }], c.name, {
+          parseArgs(argv, [...c.flags, ...HELP_FLAGS], c.name, {
             positionals: c.positionals === true,
           }),
         line,
@@ -195,6 +212,36 @@ test('bash completion completes commands, flags, choices and topic names from th
         ]),
         ['orders', 'users'],
       );
+      assert.deepEqual(await complete(['samsa', 'perf', '']).then((w) => w.slice(0, 2)), [
+        'produce',
+        'consume',
+      ]);
+      assert.deepEqual(await complete(['samsa', 'groups', '--reset-offsets', '--to-e']), [
+        '--to-earliest',
+      ]);
+      await samsaBin([
+        'consume',
+        '--topic',
+        'orders',
+        '--group',
+        'billing',
+        '--timeout-ms',
+        '300',
+        '--bootstrap-server',
+        bootstrap,
+      ]);
+      assert.deepEqual(
+        await complete([
+          'samsa',
+          'groups',
+          '--bootstrap-server',
+          bootstrap,
+          '--describe',
+          '--group',
+          '',
+        ]),
+        ['billing'],
+      );
     });
     const zsh = await samsaBin(['completion', 'zsh']);
     assert.match(zsh.stdout, /^#compdef samsa\n/);
@@ -205,4 +252,49 @@ test('bash completion completes commands, flags, choices and topic names from th
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('produce reads piped stdin; consume --group stops on SIGINT, commits, leaves the group and exits 130', async () => {
+  assertCompiledBroker();
+  await withBroker(async ({ bootstrap }) => {
+    const bs = ['--bootstrap-server', bootstrap];
+    await samsaBin(['topics', '--create', '--topic', 'orders', '--partitions', '2', ...bs]);
+    const produced = await run(process.execPath, [BIN, 'produce', '--topic', 'orders', ...bs], {
+      timeoutMs: 20_000,
+      input: 'one\ntwo\nthree\n',
+      env: { PATH: process.env.PATH },
+    });
+    assert.equal(produced.code, 0, produced.stderr);
+    const consumer = new BackgroundChild(
+      process.execPath,
+      [BIN, 'consume', '--topic', 'orders', '--group', 'tail', '--from-beginning', ...bs],
+      { timeoutMs: 30_000, env: { PATH: process.env.PATH } },
+    );
+    try {
+      await consumer.waitFor('three records', (out) => out.split('\n').length > 3, 15_000);
+      const active = await samsaBin(['groups', '--describe', '--group', 'tail', '--state', ...bs]);
+      assert.match(active.stdout, / Stable +1\n$/);
+      await consumer.kill('SIGINT');
+      assert.equal((await consumer.exited).code, 130);
+      assert.equal(consumer.stdout.toString('utf8').split('\n').sort().join(','), ',one,three,two');
+      assert.equal(consumer.stderr, 'Processed a total of 3 messages\n');
+    } finally {
+      await consumer.kill();
+    }
+    const after = await samsaBin([
+      'groups',
+      '--describe',
+      '--group',
+      'tail',
+      '--output',
+      'json',
+      ...bs,
+    ]);
+    const [group] = JSON.parse(after.stdout) as { state: string; offsets: { lag: number }[] }[];
+    assert.equal(group!.state, 'Empty');
+    assert.deepEqual(
+      group!.offsets.map((o) => o.lag),
+      [0, 0],
+    );
+  }, CLI_BROKER);
 });

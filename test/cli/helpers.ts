@@ -76,3 +76,14 @@ export async function produce(
 export function maskTopicIds(text: string): string {
   return text.replace(/TopicId: [A-Za-z0-9_-]{22}/g, 'TopicId: <id>');
 }
+
+/** Broker overrides for group tests: no initial rebalance delay, few internal partitions, fast KIP-848 heartbeats. */
+export const CLI_BROKER = {
+  overrides: {
+    'group.initial.rebalance.delay.ms': 0,
+    'offsets.topic.num.partitions': 3,
+    'transaction.state.log.num.partitions': 3,
+    'group.consumer.min.heartbeat.interval.ms': 200,
+    'group.consumer.heartbeat.interval.ms': 200,
+  },
+};

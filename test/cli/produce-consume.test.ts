@@ -8,17 +8,7 @@ import { test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { partitionForKey } from '../../src/cli/client/index.js';
 import { withBroker } from '../support/broker.js';
-import { samsa } from './helpers.js';
-
-export const CLI_BROKER = {
-  overrides: {
-    'group.initial.rebalance.delay.ms': 0,
-    'offsets.topic.num.partitions': 3,
-    'transaction.state.log.num.partitions': 3,
-    'group.consumer.min.heartbeat.interval.ms': 200,
-    'group.consumer.heartbeat.interval.ms': 200,
-  },
-};
+import { CLI_BROKER, samsa } from './helpers.js';
 
 const maskTimes = (text: string): string => text.replace(/CreateTime:\d+/g, 'CreateTime:<ts>');
 
