@@ -4,10 +4,14 @@
 // kcat and admin tools). Every committed partition becomes an OffsetCommit record in
 // __consumer_offsets before the answer. v1's per-request timestamp and v2-4's retention time are
 // ignored, as Kafka 3+ ignores them: offsets.retention.minutes decides.
+// As in Kafka's KafkaApis, a topic that does not exist, or a partition it does not have, gets
+// UNKNOWN_TOPIC_OR_PARTITION here and never reaches the coordinator (librdkafka's 0030 checks it).
+import { ErrorCodes } from '../../errors/kafka-error.js';
 import { Apis } from '../../protocol/generated/index.js';
 import type {
   OffsetCommitRequest,
   OffsetCommitResponse,
+  OffsetCommitResponseTopic,
 } from '../../protocol/generated/api/offset-commit.js';
 import type { BrokerServices } from '../broker-services.js';
 import { defineHandler, type RequestContext } from '../handler.js';
@@ -21,18 +25,43 @@ export const offsetCommitHandler = defineHandler({
     ctx: RequestContext<BrokerServices>,
     request: OffsetCommitRequest,
   ): Promise<OffsetCommitResponse> {
-    try {
-      return await ctx.services.groups.run(request.groupId, (shard) =>
-        shard.offsetCommit(request, groupContext(ctx)),
+    const unknown: OffsetCommitResponseTopic[] = [];
+    const known: OffsetCommitRequest['topics'] = [];
+    for (const t of request.topics) {
+      const partitions = ctx.services.metadata.topic(t.name)?.partitions ?? 0;
+      const valid = t.partitions.filter(
+        (p) => p.partitionIndex >= 0 && p.partitionIndex < partitions,
       );
+      const invalid = t.partitions.filter((p) => !valid.includes(p));
+      if (invalid.length > 0) {
+        unknown.push({
+          name: t.name,
+          partitions: invalid.map((p) => ({
+            partitionIndex: p.partitionIndex,
+            errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION.code,
+          })),
+        });
+      }
+      if (valid.length > 0) known.push({ ...t, partitions: valid });
+    }
+    // Kafka answers at once when nothing is left for the coordinator, without checking the group.
+    if (known.length === 0) return { throttleTimeMs: 0, topics: unknown };
+    try {
+      const response = await ctx.services.groups.run(request.groupId, (shard) =>
+        shard.offsetCommit({ ...request, topics: known }, groupContext(ctx)),
+      );
+      return { ...response, topics: [...unknown, ...response.topics] };
     } catch (err) {
       const errorCode = groupErrorCode(ctx, err, request.groupId);
       return {
         throttleTimeMs: 0,
-        topics: request.topics.map((t) => ({
-          name: t.name,
-          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
-        })),
+        topics: [
+          ...unknown,
+          ...known.map((t) => ({
+            name: t.name,
+            partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+          })),
+        ],
       };
     }
   },

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { ErrorCodes } from '../../../src/errors/kafka-error.js';
 import { Apis } from '../../../src/protocol/generated/index.js';
 import { buildRecordBatch } from '../../../src/protocol/records/index.js';
-import { withBroker } from './support.js';
+import { newTopic, withBroker } from './support.js';
 import { WireClient } from './wire-client.js';
 
 const code = ErrorCodes;
@@ -16,6 +16,19 @@ const GROUP_OVERRIDES = {
   'offsets.topic.num.partitions': 4,
 };
 const ASSIGNMENT = Buffer.from([0, 1, 2, 3]);
+
+/** The topics these tests commit offsets for: OffsetCommit refuses topics that do not exist. */
+async function createCommittedTopics(client: WireClient): Promise<void> {
+  const res = await client.send(Apis.CreateTopics, 7, {
+    topics: [newTopic('orders', 3), newTopic('t', 3)],
+    timeoutMs: 5000,
+    validateOnly: false,
+  });
+  assert.deepEqual(
+    res.topics.map((t) => t.errorCode),
+    [0, 0],
+  );
+}
 const METADATA = Buffer.from([9, 9]);
 
 test('FindCoordinator v0-6 answers this broker and creates __consumer_offsets once', async () => {
@@ -94,6 +107,7 @@ test('FindCoordinator answers COORDINATOR_NOT_AVAILABLE when __consumer_offsets 
 
 test('group requests before any FindCoordinator get NOT_COORDINATOR, as from a broker that is not the coordinator', async () => {
   await withBroker(async (client) => {
+    await createCommittedTopics(client);
     const hb = await client.send(Apis.Heartbeat, 4, {
       groupId: 'g',
       generationId: 1,
@@ -157,6 +171,7 @@ function versionsFor(v: number) {
 
 test('a classic member joins, syncs, heartbeats, commits, fetches and leaves at every version', async () => {
   await withBroker(async (client) => {
+    await createCommittedTopics(client);
     for (let v = 0; v <= 9; v++) {
       const ver = versionsFor(v);
       const groupId = `cycle-${v}`;
@@ -411,6 +426,7 @@ test('DeleteGroups and OffsetDelete write tombstones the restarted broker honour
       ],
     });
   try {
+    await createCommittedTopics(client);
     await client.send(Apis.FindCoordinator, 3, { key: 'kept' });
     await commit('kept', [0, 1, 2]);
     await commit('gone', [0]);
@@ -472,6 +488,7 @@ test('DeleteGroups and OffsetDelete write tombstones the restarted broker honour
 
 test('OffsetCommit v0 (no member, no generation) is accepted by groups without members only', async () => {
   await withBroker(async (client) => {
+    await createCommittedTopics(client);
     await client.send(Apis.FindCoordinator, 0, { key: 'simple' });
     const offsets = [
       {
@@ -533,3 +550,52 @@ async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean):
     `condition not reached; last answer ${JSON.stringify(last, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`,
   );
 }
+
+test('OffsetCommit answers UNKNOWN_TOPIC_OR_PARTITION for a missing topic or partition, committing the rest (librdkafka 0030)', async () => {
+  await withBroker(async (client) => {
+    await createCommittedTopics(client);
+    await client.send(Apis.FindCoordinator, 3, { key: 'g' });
+    const partition = (partitionIndex: number) => ({
+      partitionIndex,
+      committedOffset: 5n,
+      committedLeaderEpoch: -1,
+      committedMetadata: null,
+      commitTimestamp: -1n,
+    });
+    const commit = await client.send(Apis.OffsetCommit, 8, {
+      groupId: 'g',
+      generationIdOrMemberEpoch: -1,
+      topics: [
+        { name: 'nonexistent', partitions: [partition(0), partition(1)] },
+        { name: 't', partitions: [partition(0), partition(3), partition(-1)] },
+      ],
+    });
+    const answers = commit.topics.flatMap((t) =>
+      t.partitions.map((p) => `${t.name}-${p.partitionIndex}:${p.errorCode}`),
+    );
+    const unknown = code.UNKNOWN_TOPIC_OR_PARTITION.code;
+    assert.deepEqual(answers.sort(), [
+      `nonexistent-0:${unknown}`,
+      `nonexistent-1:${unknown}`,
+      `t--1:${unknown}`,
+      't-0:0',
+      `t-3:${unknown}`,
+    ]);
+    // Nothing was stored for the refused partitions, and the group was not even looked at when
+    // every partition is refused (Kafka answers before asking the coordinator).
+    const fetched = await client.send(Apis.OffsetFetch, 8, {
+      groups: [{ groupId: 'g', memberId: null, memberEpoch: -1, topics: null }],
+    });
+    assert.deepEqual(
+      fetched.groups[0]?.topics.map((t) => [t.name, t.partitions.map((p) => p.partitionIndex)]),
+      [['t', [0]]],
+    );
+    const onlyUnknown = await client.send(Apis.OffsetCommit, 8, {
+      groupId: 'never-found',
+      generationIdOrMemberEpoch: 7,
+      memberId: 'nobody',
+      topics: [{ name: 'nonexistent', partitions: [partition(0)] }],
+    });
+    assert.equal(onlyUnknown.topics[0]?.partitions[0]?.errorCode, unknown);
+  }, GROUP_OVERRIDES);
+});
