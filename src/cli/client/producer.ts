@@ -6,9 +6,9 @@
 // - Each leader gets Produce requests holding at most one batch per partition (Kafka's rule), up to
 //   max.in.flight requests pipelined on its connection, so batches of a partition stay in order.
 // - acks=0 requests get no response: their records complete (offset -1) once written.
-// - A retriable error (leader moved, request timed out, connection lost) refreshes the topic's
-//   metadata and resends the same bytes, up to `retries` times; others complete the batch's records
-//   with the error, which each record's callback receives.
+// - A retriable error (leader moved, no leader, request timed out, connection lost) refreshes the
+//   topic's metadata and resends the same bytes, up to `retries` times within delivery.timeout.ms;
+//   others complete the batch's records with the error, which each record's callback receives.
 // - Idempotence (enable.idempotence=true) gets a producer id with InitProducerId and numbers each
 //   partition's batches; it is off by default, as in Kafka's console producer tooling here.
 // - Topic metadata is looked up on first use (auto-creating the topic when the broker allows it)
@@ -39,6 +39,8 @@ export interface ProducerOptions {
   /** Resends after a retriable error; default 3. */
   retries?: number;
   retryBackoffMs?: number;
+  /** delivery.timeout.ms: how long a record may take, retries included; default 120 s. */
+  deliveryTimeoutMs?: number;
   /** Produce requests in flight per broker; default 5. */
   maxInFlight?: number;
   /** InitProducerId and sequence numbers (KIP-98 idempotence); default false. */
@@ -82,6 +84,7 @@ interface Batch {
   timer: NodeJS.Timeout | null;
   built: Buffer | null;
   attempts: number;
+  createdAt: number;
 }
 
 /** Bytes a record adds to a batch, near enough for batch.size. */
@@ -103,6 +106,7 @@ export class Producer {
   readonly #requestTimeoutMs: number;
   readonly #retries: number;
   readonly #retryBackoffMs: number;
+  readonly #deliveryTimeoutMs: number;
   readonly #maxInFlight: number;
   readonly #idempotent: boolean;
   readonly #autoCreate: boolean;
@@ -137,6 +141,7 @@ export class Producer {
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.#retries = options.retries ?? 3;
     this.#retryBackoffMs = options.retryBackoffMs ?? 100;
+    this.#deliveryTimeoutMs = options.deliveryTimeoutMs ?? 120_000;
     this.#maxInFlight = Math.max(1, options.maxInFlight ?? 5);
     this.#idempotent = options.idempotent === true;
     this.#autoCreate = options.allowAutoTopicCreation ?? true;
@@ -343,6 +348,7 @@ export class Producer {
         timer: null,
         built: null,
         attempts: 0,
+        createdAt: Date.now(),
       };
       this.#open.set(k, batch);
       const b = batch;
@@ -395,6 +401,16 @@ export class Producer {
       }
       const leader = this.#leaderOf(batch);
       if (leader === undefined) continue;
+      if (leader < 0) {
+        // No leader right now: retried like LEADER_NOT_AVAILABLE, after a metadata refresh.
+        queue.shift();
+        this.#failed(
+          batch,
+          kafkaErrorFor(5, `${batch.topic}-${batch.partition} has no leader`),
+          true,
+        );
+        continue;
+      }
       if ((this.#inFlight.get(leader) ?? 0) >= this.#maxInFlight) continue;
       const list = byLeader.get(leader);
       if (list === undefined) byLeader.set(leader, [batch]);
@@ -415,12 +431,14 @@ export class Producer {
     }
   }
 
-  /** The leader of a batch's partition from the settled lookup; undefined while it is redone. */
+  /**
+   * The leader of a batch's partition from the settled lookup: undefined while the lookup is being
+   * redone, -1 when the partition has no leader.
+   */
   #leaderOf(batch: Batch): number | undefined {
     const info = this.#settled.get(batch.topic);
     if (info === undefined) return undefined;
-    const leader = info.leaders.get(batch.partition);
-    return leader === undefined || leader < 0 ? undefined : leader;
+    return info.leaders.get(batch.partition) ?? -1;
   }
 
   #build(batch: Batch): Buffer {
@@ -510,7 +528,11 @@ export class Producer {
   }
 
   #failed(batch: Batch, err: Error, retriable: boolean): void {
-    if (!retriable || batch.attempts >= this.#retries) {
+    if (
+      !retriable ||
+      batch.attempts >= this.#retries ||
+      Date.now() - batch.createdAt >= this.#deliveryTimeoutMs
+    ) {
       this.#complete(batch, err, -1n);
       return;
     }

@@ -75,6 +75,7 @@ export function producerSettings(
   const retries = pick('retries', 0, defaults.retries);
   const retryBackoffMs = pick('retry.backoff.ms', 0, defaults.retryBackoffMs);
   const maxInFlight = pick('max.in.flight.requests.per.connection', 1, defaults.maxInFlight);
+  const deliveryTimeoutMs = pick('delivery.timeout.ms', 1, defaults.deliveryTimeoutMs);
   const autoCreate = boolProperty(props, 'allow.auto.create.topics');
   choiceProperty(props, 'security.protocol', ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL']);
   return {
@@ -89,6 +90,7 @@ export function producerSettings(
     ...(retries === undefined ? {} : { retries }),
     ...(retryBackoffMs === undefined ? {} : { retryBackoffMs }),
     ...(maxInFlight === undefined ? {} : { maxInFlight }),
+    ...(deliveryTimeoutMs === undefined ? {} : { deliveryTimeoutMs }),
     ...(autoCreate === undefined ? {} : { allowAutoTopicCreation: autoCreate }),
   };
 }
