@@ -32,6 +32,9 @@ function usage(): string {
     '  samsa server',
     '  samsa topics --create --topic orders --partitions 3',
     '  samsa topics --describe --topic orders',
+    "  printf 'k1:hello\\n' | samsa produce --topic orders --property parse.key=true --property key.separator=:",
+    '  samsa consume --topic orders --group billing --from-beginning',
+    '  samsa groups --describe --group billing',
     '  samsa completion bash > /etc/bash_completion.d/samsa',
   ].join('\n');
 }
