@@ -38,7 +38,15 @@ const layerRules = LAYERS.map((layer, i) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'src/**/generated/', 'test/fixtures/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'src/**/generated/',
+      'test/fixtures/',
+      'interop/librdkafka/.build/',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     plugins: { 'import-x': importX },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real Kafka clients the test suite drives, once:
 # - through apt, kcat and python3-confluent-kafka, plus the compilers and -dev libraries that
-#   @confluentinc/kafka-javascript is built against;
+#   @confluentinc/kafka-javascript is built against, and RapidJSON (headers only), with which
+#   librdkafka's test suite (npm run compat:librdkafka) checks the statistics JSON;
 # - through npm, interop/clients (@confluentinc/kafka-javascript), a project of its own so that the
 #   root npm ci never compiles anything. Its bundled librdkafka is built from source against
 #   Debian's libraries (CKJS_LINKING=dynamic; the default static build downloads library sources).
@@ -13,6 +14,7 @@ cd "$(dirname "$0")/.."
 packages=(
   kcat python3-confluent-kafka
   g++ make python3 zlib1g-dev libssl-dev libzstd-dev liblz4-dev libsasl2-dev libcurl4-openssl-dev
+  rapidjson-dev
 )
 missing=()
 for p in "${packages[@]}"; do
