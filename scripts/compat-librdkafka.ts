@@ -18,10 +18,11 @@
 //   --debug CONTEXTS    librdkafka debug contexts for every client (e.g. cgrp,fetch)
 //   --broker-log LEVEL  the broker's SAMSA_LOG_LEVEL (default info)
 //   --timeout SECONDS   per group of tests (default 1800; the suite times its own tests too)
+//   --logs DIR          where logs go (default interop/librdkafka/.build/logs)
 //   --list              print the counts and exit
 // Logs: interop/librdkafka/.build/logs/<group>.log and <group>.broker.log; results.json beside.
 import { writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { countPlan, readPlan } from './librdkafka/lists.js';
 import {
@@ -44,6 +45,7 @@ const { values } = parseArgs({
     debug: { type: 'string' },
     'broker-log': { type: 'string', default: 'info' },
     timeout: { type: 'string', default: '1800' },
+    logs: { type: 'string' },
     list: { type: 'boolean', default: false },
   },
 });
@@ -107,6 +109,7 @@ async function main(): Promise<number> {
       ...(protocol ? { groupProtocol: protocol } : {}),
       ...(values.debug ? { debug: values.debug } : {}),
       brokerLogLevel: values['broker-log'],
+      ...(values.logs ? { logsDir: resolve(values.logs) } : {}),
       timeoutMs: Number(values.timeout) * 1000,
     });
     for (const r of groupResults) {

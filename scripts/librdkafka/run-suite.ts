@@ -67,6 +67,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** test.timeout.multiplier (trivup uses 2). */
   timeoutMultiplier?: number;
+  /** Where the runner's and the broker's logs go (default interop/librdkafka/.build/logs). */
+  logsDir?: string;
   /** TEST_CONSUMER_GROUP_PROTOCOL: `consumer` runs the group tests with KIP-848's protocol. */
   groupProtocol?: 'classic' | 'consumer';
 }
@@ -236,7 +238,7 @@ export async function runGroup(
   wanted: Set<string>,
   options: RunOptions = {},
 ): Promise<TestResult[]> {
-  const logs = join(CACHE_DIR, 'logs');
+  const logs = options.logsDir ?? join(CACHE_DIR, 'logs');
   mkdirSync(logs, { recursive: true });
   const runnerLog = join(logs, `${group.key}.log`);
   const brokerLog = group.local ? undefined : join(logs, `${group.key}.broker.log`);

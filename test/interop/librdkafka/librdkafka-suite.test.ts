@@ -4,6 +4,7 @@
 // the whole allow-list. Also checks that every test of the suite is either allowed or excluded
 // with a reason.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { assertCompiledBroker } from '../../support/child-broker.js';
 import { checkLists, countPlan, readPlan } from '../../../scripts/librdkafka/lists.js';
@@ -13,7 +14,7 @@ import {
   runGroup,
   type TestResult,
 } from '../../../scripts/librdkafka/run-suite.js';
-import { ensureTestRunner, parseSuiteTests } from '../../../scripts/librdkafka/suite.js';
+import { CACHE_DIR, ensureTestRunner, parseSuiteTests } from '../../../scripts/librdkafka/suite.js';
 
 test('every test of the suite is either allowed or excluded with a reason, once', () => {
   const plan = readPlan();
@@ -95,6 +96,7 @@ test(
         ...(await runGroup(group, fast, {
           quick: true,
           timeoutMs: 3 * 60_000,
+          logsDir: join(CACHE_DIR, 'ci-logs'),
           ...(protocol ? { groupProtocol: protocol } : {}),
         })),
       );
