@@ -11,6 +11,7 @@ import {
   mkdtempSync,
   openSync,
   readFileSync,
+  readdirSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -48,9 +49,15 @@ export interface TestResult {
   name: string;
   local: boolean;
   state: TestState;
+  /** Wall-clock time of the test's group (broker start and stop included). */
   seconds: number;
   /** The runner's failure (or skip) reason, when it gave one. */
   reason: string;
+  /**
+   * Partition directories the group's broker held when it stopped: 0 means the tests never
+   * produced to or created a topic on Samsa (mock-cluster tests flagged as broker tests).
+   */
+  brokerPartitions?: number;
   /** The runner's output and the broker's log for this test's group. */
   log: string;
   brokerLog?: string;
@@ -121,7 +128,17 @@ function exited(child: ChildProcess): Promise<void> {
 
 interface RunningBroker {
   bootstrap: string;
-  stop(): Promise<void>;
+  /** Stops the broker; resolves to the number of partition directories it had created. */
+  stop(): Promise<number>;
+}
+
+/** Partition directories (`<topic>-<n>`) in a broker's data dir: did the test use the broker? */
+function partitionDirs(dataDir: string): number {
+  try {
+    return readdirSync(dataDir).filter((d) => /-\d+$/.test(d)).length;
+  } catch {
+    return 0;
+  }
 }
 
 /** Starts `samsa server` from the compiled project; its log (stderr) goes to `logFile`. */
@@ -146,10 +163,12 @@ async function startBroker(
   });
   closeSync(fd);
   const lifetime = setTimeout(() => killPid(child, 'SIGKILL'), lifetimeMs);
-  const cleanup = async (): Promise<void> => {
+  const cleanup = async (): Promise<number> => {
     clearTimeout(lifetime);
     await exited(child);
+    const partitions = partitionDirs(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
+    return partitions;
   };
   let stdout = '';
   try {
@@ -180,8 +199,9 @@ async function startBroker(
       async stop() {
         killPid(child, 'SIGTERM');
         const force = setTimeout(() => killPid(child, 'SIGKILL'), BROKER_STOP_MS);
-        await cleanup();
+        const partitions = await cleanup();
         clearTimeout(force);
+        return partitions;
       },
     };
   } catch (err) {
@@ -216,8 +236,8 @@ export function parseRunnerOutput(
   return results;
 }
 
-/** The last TEST FAILURE explanation the runner printed for `name` (its summary reason is short). */
-function failureDetail(output: string, name: string): string {
+/** The last TEST FAILURE explanation the runner printed (its summary reason is short). */
+function failureDetail(output: string): string {
   const text = output.replace(ANSI, '');
   const lines = text.split('\n');
   for (let i = lines.length - 1; i >= 0; i--) {
@@ -227,7 +247,7 @@ function failureDetail(output: string, name: string): string {
         .join(' ')
         .replace(/\s+/g, ' ')
         .trim();
-      if (detail.includes(name) || detail !== '') return detail.slice(0, 300);
+      if (detail !== '') return detail.slice(0, 300);
     }
   }
   return '';
@@ -296,6 +316,7 @@ export async function runGroup(
   delete env.TEST_DEBUG;
 
   let timedOut = false;
+  let brokerPartitions: number | undefined;
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
     (resolve, reject) => {
       const fd = openSync(runnerLog, 'w');
@@ -314,7 +335,9 @@ export async function runGroup(
         resolve({ code, signal });
       });
     },
-  ).finally(() => broker?.stop());
+  ).finally(async () => {
+    brokerPartitions = await broker?.stop();
+  });
 
   const output = readFileSync(runnerLog, 'utf8');
   const parsed = parseRunnerOutput(output);
@@ -335,16 +358,17 @@ export async function runGroup(
         reason = `test-runner ended with ${exit.signal ?? `exit code ${exit.code}`}`;
       } else if (p?.state === 'RUNNING') state = 'FAILED';
       else state = 'NOT RUN';
-      if (state === 'FAILED' && reason === '') reason = failureDetail(output, t.name);
+      if (state === 'FAILED' && reason === '') reason = failureDetail(output);
       if (state === 'NOT RUN' && reason === '') reason = 'the runner did not run it (filtered?)';
       return {
         name: t.name,
         local: t.local,
         state,
-        seconds: p?.seconds || seconds,
+        seconds,
         reason,
         log: runnerLog,
         ...(brokerLog ? { brokerLog } : {}),
+        ...(brokerPartitions !== undefined ? { brokerPartitions } : {}),
       };
     });
 }
