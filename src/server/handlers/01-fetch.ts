@@ -10,6 +10,7 @@
 // so clients keep sending full fetch requests; an incremental fetch (epoch > 0) of a session this
 // broker never created gets FETCH_SESSION_ID_NOT_FOUND. Preferred read replica is left unset.
 // read_committed reads up to the last stable offset (the high watermark until transactions).
+import { setMaxListeners } from 'node:events';
 import { KafkaError } from '../../errors/kafka-error.js';
 import type { TopicMetadata } from '../../metadata/metadata-store.js';
 import { Apis } from '../../protocol/generated/index.js';
@@ -148,6 +149,8 @@ async function waitForData(
   readCommitted: boolean,
 ): Promise<void> {
   const abort = new AbortController();
+  // One listener per partition waited on: a fetch of many partitions is not a leak.
+  setMaxListeners(fetches.length + 1, abort.signal);
   const onClose = (): void => abort.abort();
   ctx.signal.addEventListener('abort', onClose, { once: true });
   let timer: NodeJS.Timeout | undefined;

@@ -9,69 +9,61 @@ import { newTopic, withBroker, ZERO_UUID } from './support.js';
 
 const PARTITIONS = 16;
 
-// todo until src/server/handlers/01-fetch.ts's waitForData raises the per-fetch signal's limit:
-// `setMaxListeners(fetches.length + 1, abort.signal)` (node:events). Remove `todo` with the fix.
-test(
-  'a long-polling Fetch over 16 empty partitions prints no MaxListenersExceededWarning (librdkafka 0042)',
-  {
-    todo: 'fix in 01-fetch.ts: setMaxListeners on the per-fetch abort signal',
-  },
-  async () => {
-    const warnings: string[] = [];
-    const onWarning = (w: Error): void => {
-      warnings.push(`${w.name}: ${w.message}`);
-    };
-    process.on('warning', onWarning);
-    try {
-      await withBroker(async (client) => {
-        const created = await client.send(Apis.CreateTopics, 7, {
-          topics: [newTopic('many', PARTITIONS)],
-          timeoutMs: 5000,
-          validateOnly: false,
-        });
-        assert.equal(created.topics[0]?.errorCode, 0);
-        const metadata = await client.send(Apis.Metadata, 12, {
-          topics: [{ name: 'many', topicId: ZERO_UUID }],
-        });
-        const topicId = metadata.topics[0]!.topicId;
-        const started = Date.now();
-        const fetched = await client.send(Apis.Fetch, 13, {
-          replicaId: -1,
-          maxWaitMs: 300,
-          minBytes: 1,
-          maxBytes: 1 << 20,
-          isolationLevel: 0,
-          sessionId: 0,
-          sessionEpoch: -1,
-          topics: [
-            {
-              topic: '',
-              topicId,
-              partitions: Array.from({ length: PARTITIONS }, (_, partition) => ({
-                partition,
-                currentLeaderEpoch: -1,
-                fetchOffset: 0n,
-                lastFetchedEpoch: -1,
-                logStartOffset: -1n,
-                partitionMaxBytes: 1 << 16,
-                replicaDirectoryId: ZERO_UUID,
-              })),
-            },
-          ],
-          forgottenTopicsData: [],
-          rackId: '',
-        });
-        assert.ok(Date.now() - started >= 250, 'the fetch long-polled');
-        assert.equal(fetched.responses[0]?.partitions.length, PARTITIONS);
-        // Warnings are emitted on the next tick.
-        await new Promise((resolve) => setImmediate(resolve));
+test('a long-polling Fetch over 16 empty partitions prints no MaxListenersExceededWarning (librdkafka 0042)', async () => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => {
+    warnings.push(`${w.name}: ${w.message}`);
+  };
+  process.on('warning', onWarning);
+  try {
+    await withBroker(async (client) => {
+      const created = await client.send(Apis.CreateTopics, 7, {
+        topics: [newTopic('many', PARTITIONS)],
+        timeoutMs: 5000,
+        validateOnly: false,
       });
-    } finally {
-      process.off('warning', onWarning);
-    }
-    assert.deepEqual(
-      warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')),
-      [],
-    );
-  },
-);
+      assert.equal(created.topics[0]?.errorCode, 0);
+      const metadata = await client.send(Apis.Metadata, 12, {
+        topics: [{ name: 'many', topicId: ZERO_UUID }],
+      });
+      const topicId = metadata.topics[0]!.topicId;
+      const started = Date.now();
+      const fetched = await client.send(Apis.Fetch, 13, {
+        replicaId: -1,
+        maxWaitMs: 300,
+        minBytes: 1,
+        maxBytes: 1 << 20,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [
+          {
+            topic: '',
+            topicId,
+            partitions: Array.from({ length: PARTITIONS }, (_, partition) => ({
+              partition,
+              currentLeaderEpoch: -1,
+              fetchOffset: 0n,
+              lastFetchedEpoch: -1,
+              logStartOffset: -1n,
+              partitionMaxBytes: 1 << 16,
+              replicaDirectoryId: ZERO_UUID,
+            })),
+          },
+        ],
+        forgottenTopicsData: [],
+        rackId: '',
+      });
+      assert.ok(Date.now() - started >= 250, 'the fetch long-polled');
+      assert.equal(fetched.responses[0]?.partitions.length, PARTITIONS);
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(
+    warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')),
+    [],
+  );
+});
