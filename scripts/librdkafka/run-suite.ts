@@ -11,7 +11,6 @@ import {
   mkdtempSync,
   openSync,
   readFileSync,
-  readdirSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -53,11 +52,6 @@ export interface TestResult {
   seconds: number;
   /** The runner's failure (or skip) reason, when it gave one. */
   reason: string;
-  /**
-   * Partition directories the group's broker held when it stopped: 0 means the tests never
-   * produced to or created a topic on Samsa (mock-cluster tests flagged as broker tests).
-   */
-  brokerPartitions?: number;
   /** The runner's output and the broker's log for this test's group. */
   log: string;
   brokerLog?: string;
@@ -128,17 +122,7 @@ function exited(child: ChildProcess): Promise<void> {
 
 interface RunningBroker {
   bootstrap: string;
-  /** Stops the broker; resolves to the number of partition directories it had created. */
-  stop(): Promise<number>;
-}
-
-/** Partition directories (`<topic>-<n>`) in a broker's data dir: did the test use the broker? */
-function partitionDirs(dataDir: string): number {
-  try {
-    return readdirSync(dataDir).filter((d) => /-\d+$/.test(d)).length;
-  } catch {
-    return 0;
-  }
+  stop(): Promise<void>;
 }
 
 /** Starts `samsa server` from the compiled project; its log (stderr) goes to `logFile`. */
@@ -163,12 +147,10 @@ async function startBroker(
   });
   closeSync(fd);
   const lifetime = setTimeout(() => killPid(child, 'SIGKILL'), lifetimeMs);
-  const cleanup = async (): Promise<number> => {
+  const cleanup = async (): Promise<void> => {
     clearTimeout(lifetime);
     await exited(child);
-    const partitions = partitionDirs(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
-    return partitions;
   };
   let stdout = '';
   try {
@@ -199,9 +181,8 @@ async function startBroker(
       async stop() {
         killPid(child, 'SIGTERM');
         const force = setTimeout(() => killPid(child, 'SIGKILL'), BROKER_STOP_MS);
-        const partitions = await cleanup();
+        await cleanup();
         clearTimeout(force);
-        return partitions;
       },
     };
   } catch (err) {
@@ -316,7 +297,6 @@ export async function runGroup(
   delete env.TEST_DEBUG;
 
   let timedOut = false;
-  let brokerPartitions: number | undefined;
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
     (resolve, reject) => {
       const fd = openSync(runnerLog, 'w');
@@ -335,9 +315,7 @@ export async function runGroup(
         resolve({ code, signal });
       });
     },
-  ).finally(async () => {
-    brokerPartitions = await broker?.stop();
-  });
+  ).finally(() => broker?.stop());
 
   const output = readFileSync(runnerLog, 'utf8');
   const parsed = parseRunnerOutput(output);
@@ -368,7 +346,6 @@ export async function runGroup(
         reason,
         log: runnerLog,
         ...(brokerLog ? { brokerLog } : {}),
-        ...(brokerPartitions !== undefined ? { brokerPartitions } : {}),
       };
     });
 }
