@@ -12,7 +12,7 @@
 //   --excluded          the excluded tests instead (to see where they stand)
 //   --all               every test of the suite, allowed or excluded
 //   --only broker|local only the tests that need a broker, or only those that need none
-//   --quick             the suite's quick mode (-Q)
+//   --quick             the suite's quick mode (-Q), in which many tests return at once
 //   --group-protocol consumer
 //                       consumers use KIP-848's protocol (TEST_CONSUMER_GROUP_PROTOCOL)
 //   --debug CONTEXTS    librdkafka debug contexts for every client (e.g. cgrp,fetch)
