@@ -6,8 +6,9 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 
 /**
  * Layers from the bottom up: a layer may import only from itself and the layers below it.
- * errors/ (shared error types) and config/ (Kafka's config definitions and parsing) are the two
- * layers this project adds to ARCHITECTURE.md's list.
+ * errors/ (shared error types), config/ (Kafka's config definitions and parsing) and security/
+ * (the authorizer, over the ACLs kept in metadata) are the layers this project adds to
+ * ARCHITECTURE.md's list.
  */
 const LAYERS = [
   'errors',
@@ -15,6 +16,7 @@ const LAYERS = [
   'config',
   'storage',
   'metadata',
+  'security',
   'cluster',
   'coordinator',
   'server',

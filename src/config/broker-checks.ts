@@ -90,5 +90,23 @@ export function checkBrokerConfig(config: BrokerConfig, originOf: OriginOf): voi
         'Samsa has no tiered storage',
     );
   }
+  const authorizer = config.get('authorizer.class.name');
+  if (authorizer !== '' && !STANDARD_AUTHORIZER_CLASS_NAMES.includes(authorizer)) {
+    fail(
+      'authorizer.class.name',
+      `Invalid value ${authorizer} for configuration authorizer.class.name: Samsa's built-in ` +
+        `authorizer is ${STANDARD_AUTHORIZER_CLASS_NAMES[0]} (ACLs kept in the cluster metadata); ` +
+        'authorizer plugins cannot be loaded',
+    );
+  }
   checkTopicDefaults(config, originOf);
 }
+
+/**
+ * The `authorizer.class.name` values that turn on Samsa's built-in authorizer: Kafka's
+ * StandardAuthorizer, and the ZooKeeper-era AclAuthorizer that older setups still name (same rules).
+ */
+export const STANDARD_AUTHORIZER_CLASS_NAMES: readonly string[] = [
+  'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+  'kafka.security.authorizer.AclAuthorizer',
+];

@@ -21,6 +21,7 @@ import {
 import { join } from 'node:path';
 import { KafkaError } from '../errors/kafka-error.js';
 import { SamsaError } from '../errors/samsa-error.js';
+import { aclKey, type AclBinding } from './acl-binding.js';
 import type { MetadataStore, NewTopic, TopicMetadata } from './metadata-store.js';
 import { collisionKey, validateTopicName } from './topic-name.js';
 
@@ -35,6 +36,8 @@ interface Snapshot {
   brokerConfigs?: Record<string, Record<string, string>>;
   /** The first producer id of the next block to reserve (decimal text); absent before any. */
   nextProducerIdBlock?: string;
+  /** ACLs in creation order; absent before the first. */
+  acls?: AclBinding[];
 }
 
 export function newUuid(): string {
@@ -81,6 +84,8 @@ export class LocalMetadataStore implements MetadataStore {
   #topics = new Map<string, TopicMetadata>();
   #brokerConfigs: Record<string, Record<string, string>>;
   #nextProducerIdBlock: bigint;
+  /** By aclKey; a Map keeps creation order. */
+  #acls = new Map<string, AclBinding>();
 
   private constructor(dir: string, snapshot: Snapshot) {
     this.#dir = dir;
@@ -88,6 +93,7 @@ export class LocalMetadataStore implements MetadataStore {
     for (const t of snapshot.topics) this.#topics.set(t.name, t);
     this.#brokerConfigs = snapshot.brokerConfigs ?? {};
     this.#nextProducerIdBlock = BigInt(snapshot.nextProducerIdBlock ?? '0');
+    for (const acl of snapshot.acls ?? []) this.#acls.set(aclKey(acl), acl);
   }
 
   /**
@@ -226,6 +232,31 @@ export class LocalMetadataStore implements MetadataStore {
     return first;
   }
 
+  acls(): readonly AclBinding[] {
+    return [...this.#acls.values()];
+  }
+
+  async addAcls(acls: readonly AclBinding[]): Promise<void> {
+    const before = new Map(this.#acls);
+    for (const acl of acls) if (!this.#acls.has(aclKey(acl))) this.#acls.set(aclKey(acl), acl);
+    this.#persistOrRestoreAcls(before);
+  }
+
+  async removeAcls(acls: readonly AclBinding[]): Promise<void> {
+    const before = new Map(this.#acls);
+    for (const acl of acls) this.#acls.delete(aclKey(acl));
+    this.#persistOrRestoreAcls(before);
+  }
+
+  #persistOrRestoreAcls(before: Map<string, AclBinding>): void {
+    try {
+      this.#persist();
+    } catch (err) {
+      this.#acls = before;
+      throw err;
+    }
+  }
+
   #require(name: string): TopicMetadata {
     const topic = this.#topics.get(name);
     if (topic === undefined) {
@@ -251,6 +282,7 @@ export class LocalMetadataStore implements MetadataStore {
       topics: [...this.#topics.values()],
       brokerConfigs: this.#brokerConfigs,
       nextProducerIdBlock: this.#nextProducerIdBlock.toString(),
+      acls: [...this.#acls.values()],
     };
     writeAtomically(this.#dir, METADATA_FILE, `${JSON.stringify(snapshot, null, 2)}\n`);
   }

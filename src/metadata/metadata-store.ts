@@ -1,6 +1,7 @@
 // The cluster's metadata as the broker sees it: cluster id, brokers, topics with their ids,
-// partition counts and config overrides. Single-node mode keeps it in a local file
+// partition counts and config overrides, and the ACLs. Single-node mode keeps it in a local file
 // (LocalMetadataStore); cluster mode will keep it in etcd behind the same interface.
+import type { AclBinding } from './acl-binding.js';
 
 export interface TopicMetadata {
   readonly name: string;
@@ -57,4 +58,10 @@ export interface MetadataStore {
   /** Dynamic broker configs of a BROKER resource: "" for the cluster default, else a broker id. */
   brokerConfigs(resource: string): Readonly<Record<string, string>>;
   setBrokerConfigs(resource: string, configs: Record<string, string>): Promise<void>;
+  /** Every ACL, in the order they were created. */
+  acls(): readonly AclBinding[];
+  /** Adds the ACLs not stored yet (an ACL that exists already is left as it is), durably. */
+  addAcls(acls: readonly AclBinding[]): Promise<void>;
+  /** Removes these ACLs (by identity, see aclKey), durably. */
+  removeAcls(acls: readonly AclBinding[]): Promise<void>;
 }

@@ -25,6 +25,7 @@ import type { TopicsView } from '../coordinator/group/index.js';
 import type { PartitionLag } from '../coordinator/group/group-lag.js';
 import { LocalMetadataStore } from '../metadata/local-metadata-store.js';
 import type { BrokerMetadata } from '../metadata/metadata-store.js';
+import { Authorizer } from '../security/authorizer.js';
 import { DEFAULT_LOG_CONFIG, LogManager } from '../storage/index.js';
 import type { BrokerServices } from './broker-services.js';
 import { HandlerRegistry } from './handler-registry.js';
@@ -69,6 +70,19 @@ function topicsView(metadata: LocalMetadataStore): TopicsView {
     },
     names: () => metadata.topics().map((t) => t.name),
   };
+}
+
+/** The built-in authorizer when `authorizer.class.name` names it (start-up checks refuse others). */
+function authorizerFor(config: BrokerConfig, metadata: LocalMetadataStore): Authorizer | null {
+  if (config.get('authorizer.class.name') === '') return null;
+  const superUsers = (config.get('super.users') ?? '')
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  return new Authorizer(metadata, {
+    superUsers,
+    allowEveryoneIfNoAclFound: config.get('allow.everyone.if.no.acl.found') ?? false,
+  });
 }
 
 export class Broker {
@@ -237,6 +251,7 @@ export class Broker {
     metadata.onTopicsChanged(() => groups.topicsChanged());
     this.#groups = groups;
     const registry = new HandlerRegistry<BrokerServices>(HANDLERS);
+    const authorizer = authorizerFor(config, metadata);
     const services: BrokerServices = {
       get config() {
         return dynamicConfig.current;
@@ -249,6 +264,7 @@ export class Broker {
       producerIds,
       transactions,
       leaderEpoch: replicas.leaderEpoch,
+      authorizer,
       log: this.log,
       advertisedApis: () => registry.advertised(),
       brokers: () => this.#brokers(),

@@ -9,6 +9,16 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { FrameDecoder } from './frame-decoder.js';
 import type { RequestDispatcher, ResponseFrame } from './request-dispatcher.js';
+import { ANONYMOUS_PRINCIPAL } from '../metadata/acl-binding.js';
+import type { Session } from '../security/authorizer.js';
+
+/** The client's IP address as ACL hosts name it: IPv4 clients of a dual-stack socket without the ::ffff: prefix. */
+function clientHost(remoteAddress: string | undefined): string {
+  if (remoteAddress === undefined) return '';
+  return remoteAddress.startsWith('::ffff:') && remoteAddress.includes('.')
+    ? remoteAddress.slice(7)
+    : remoteAddress;
+}
 
 export interface ConnectionOptions {
   maxFrameBytes: number;
@@ -31,6 +41,8 @@ export class Connection<Services> {
   readonly #abort = new AbortController();
   readonly #queue: Slot[] = [];
   readonly #clientAddress: string;
+  /** Who the requests come from: every PLAINTEXT connection is User:ANONYMOUS. */
+  readonly #session: Session;
   #inFlight = 0;
   #writeBlocked = false;
   #closing = false;
@@ -47,6 +59,7 @@ export class Connection<Services> {
     this.#dispatcher = dispatcher;
     this.#options = options;
     this.#clientAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.#session = { principal: ANONYMOUS_PRINCIPAL, host: clientHost(socket.remoteAddress) };
     this.#log = log.child({ client: this.#clientAddress });
     this.#decoder = new FrameDecoder(options.maxFrameBytes);
     socket.setNoDelay(true);
@@ -99,7 +112,11 @@ export class Connection<Services> {
     this.#queue.push(slot);
     this.#inFlight++;
     this.#dispatcher
-      .dispatch(frame, { clientAddress: this.#clientAddress, signal: this.#abort.signal })
+      .dispatch(frame, {
+        clientAddress: this.#clientAddress,
+        session: this.#session,
+        signal: this.#abort.signal,
+      })
       .then(
         (response) => {
           slot.frame = response;

@@ -2,6 +2,7 @@
 // the decoded request to the response. Handlers are thin: they translate to and from the domain
 // services in BrokerServices and hold no rules of their own.
 import type { ApiDefinition } from '../protocol/api.js';
+import type { Session } from '../security/authorizer.js';
 
 export interface RequestContext<Services> {
   readonly apiKey: number;
@@ -10,6 +11,8 @@ export interface RequestContext<Services> {
   readonly clientId: string | null;
   /** "host:port" of the client, for logs. */
   readonly clientAddress: string;
+  /** The principal and client host that ACLs are checked against. */
+  readonly session: Session;
   /** Aborted when the connection closes, so long polls stop waiting. */
   readonly signal: AbortSignal;
   readonly services: Services;

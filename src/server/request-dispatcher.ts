@@ -15,9 +15,11 @@ import { Apis, ApisByKey, Messages } from '../protocol/generated/index.js';
 import { Reader, Writer } from '../protocol/primitives/index.js';
 import type { Handler, RequestContext } from './handler.js';
 import type { HandlerRegistry } from './handler-registry.js';
+import type { Session } from '../security/authorizer.js';
 
 export interface ConnectionInfo {
   clientAddress: string;
+  session: Session;
   signal: AbortSignal;
 }
 
@@ -72,6 +74,7 @@ export class RequestDispatcher<Services> {
       correlationId: header.correlationId,
       clientId: header.clientId,
       clientAddress: connection.clientAddress,
+      session: connection.session,
       signal: connection.signal,
       services: this.#services,
     };

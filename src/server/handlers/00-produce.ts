@@ -11,6 +11,8 @@
 // offset) until the coordinator's marker ends it. Like Kafka before KIP-890, the broker does not
 // ask the transaction coordinator whether the partition was added to the transaction first.
 // Clients cannot write internal topics (__consumer_offsets): INVALID_TOPIC_EXCEPTION, as Kafka.
+// With an authorizer: WRITE on each topic (TOPIC_AUTHORIZATION_FAILED), and for transactional
+// batches WRITE on the transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED everywhere).
 import { KafkaError } from '../../errors/kafka-error.js';
 import { Apis } from '../../protocol/generated/index.js';
 import type {
@@ -22,6 +24,8 @@ import { RecordValidationError } from '../../storage/index.js';
 import type { BrokerServices } from '../broker-services.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import { errorFields } from './error-fields.js';
+import { authorizeTopic, authorizeTransactionalId } from '../access.js';
+import { AclOperation } from '../../metadata/acl-binding.js';
 
 function partitionResponse(index: number): ProduceResponsePartitionProduceResponse {
   return {
@@ -45,6 +49,8 @@ async function producePartition(
 ): Promise<ProduceResponsePartitionProduceResponse> {
   const response = partitionResponse(index);
   try {
+    if (!authorizeTopic(ctx, AclOperation.WRITE, topic))
+      throw new KafkaError('TOPIC_AUTHORIZATION_FAILED');
     if (ctx.services.metadata.topic(topic)?.internal === true) {
       // Only the coordinators write their topics (Kafka's ReplicaManager, internalTopicsAllowed).
       throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${topic}`);
@@ -76,9 +82,10 @@ async function producePartition(
 /** The first version whose records are magic-2 batches. */
 const FIRST_SERVED_VERSION = 3;
 
-function refuseOldFormat(request: ProduceRequest): ProduceResponse | null {
+/** The same error for every partition of the request (none at all with acks=0). */
+function failEvery(request: ProduceRequest, error: KafkaError): ProduceResponse | null {
   if (request.acks === 0) return null;
-  const errorCode = new KafkaError('UNSUPPORTED_VERSION').errorCode;
+  const { errorCode } = error;
   return {
     ...Apis.Produce.response.create(),
     responses: request.topicData.map((t) => ({
@@ -99,7 +106,14 @@ export const produceHandler = defineHandler({
     ctx: RequestContext<BrokerServices>,
     request: ProduceRequest,
   ): Promise<ProduceResponse | null> {
-    if (ctx.apiVersion < FIRST_SERVED_VERSION) return refuseOldFormat(request);
+    if (ctx.apiVersion < FIRST_SERVED_VERSION)
+      return failEvery(request, new KafkaError('UNSUPPORTED_VERSION'));
+    const { transactionalId } = request;
+    if (
+      transactionalId !== null &&
+      !authorizeTransactionalId(ctx, AclOperation.WRITE, transactionalId)
+    )
+      return failEvery(request, new KafkaError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED'));
     const validAcks = request.acks === -1 || request.acks === 0 || request.acks === 1;
     const responses = await Promise.all(
       request.topicData.map(async (topic) => ({

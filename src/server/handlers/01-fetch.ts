@@ -10,6 +10,8 @@
 // so clients keep sending full fetch requests; an incremental fetch (epoch > 0) of a session this
 // broker never created gets FETCH_SESSION_ID_NOT_FOUND. Preferred read replica is left unset.
 // read_committed reads up to the last stable offset (the high watermark until transactions).
+// With an authorizer, partitions of topics the principal may not READ get
+// TOPIC_AUTHORIZATION_FAILED (before existence is checked, so names are not probed).
 import { setMaxListeners } from 'node:events';
 import { KafkaError } from '../../errors/kafka-error.js';
 import type { TopicMetadata } from '../../metadata/metadata-store.js';
@@ -24,12 +26,16 @@ import type { PartitionLog } from '../../storage/index.js';
 import type { BrokerServices } from '../broker-services.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import { errorFields } from './error-fields.js';
+import { authorizeTopic } from '../access.js';
+import { AclOperation } from '../../metadata/acl-binding.js';
 
 const EMPTY = Buffer.alloc(0);
 const READ_COMMITTED = 1;
 
 interface PartitionFetch {
   readonly topic: TopicMetadata | undefined;
+  /** May the principal READ the topic? (true for an unknown id: there is nothing to protect) */
+  readonly authorized: boolean;
   /** The name or id as the client sent it, for the response. */
   readonly topicName: string;
   readonly topicId: string;
@@ -62,9 +68,12 @@ function plan(ctx: RequestContext<BrokerServices>, request: FetchRequest): Parti
     const topic = byId
       ? ctx.services.metadata.topicById(t.topicId)
       : ctx.services.metadata.topic(t.topic);
+    const name = byId ? topic?.name : t.topic;
+    const authorized = name === undefined || authorizeTopic(ctx, AclOperation.READ, name);
     for (const p of t.partitions) {
       fetches.push({
         topic,
+        authorized,
         topicName: t.topic,
         topicId: t.topicId,
         partition: p.partition,
@@ -94,6 +103,12 @@ async function readAll(
   const outcomes: ReadOutcome[] = [];
   // Sequential on purpose: the response budget is shared in request order.
   for (const f of fetches) {
+    if (!f.authorized) {
+      const { errorCode } = new KafkaError('TOPIC_AUTHORIZATION_FAILED');
+      outcomes.push({ data: emptyPartition(f.partition, errorCode), log: null });
+      failed = true;
+      continue;
+    }
     if (f.topic === undefined) {
       const name = ctx.apiVersion >= 13 ? 'UNKNOWN_TOPIC_ID' : 'UNKNOWN_TOPIC_OR_PARTITION';
       outcomes.push({

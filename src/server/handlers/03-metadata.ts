@@ -4,6 +4,9 @@
 // (auto.create.topics.enable) allow it. Unlike Kafka, which first answers LEADER_NOT_AVAILABLE
 // for a topic it just created, Samsa creates it synchronously and returns it ready to use.
 // Topics by id (v10+) that do not exist get UNKNOWN_TOPIC_ID.
+// With an authorizer: topics the principal may not DESCRIBE are left out of an all-topics answer
+// and get TOPIC_AUTHORIZATION_FAILED when named; auto-creation needs CREATE on the cluster or the
+// topic (else TOPIC_AUTHORIZATION_FAILED), as in Kafka.
 import { KafkaError, toErrorCode } from '../../errors/kafka-error.js';
 import type { TopicMetadata } from '../../metadata/metadata-store.js';
 import { Apis } from '../../protocol/generated/index.js';
@@ -13,12 +16,16 @@ import type {
   MetadataResponseTopic,
 } from '../../protocol/generated/api/metadata.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import type { BrokerServices } from '../broker-services.js';
 import {
-  ALL_CLUSTER_OPERATIONS,
-  ALL_TOPIC_OPERATIONS,
   AUTHORIZED_OPERATIONS_OMITTED,
-  type BrokerServices,
-} from '../broker-services.js';
+  CLUSTER_OPERATIONS,
+  TOPIC_OPERATIONS,
+  authorizeCluster,
+  authorizeTopic,
+  authorizedOperations,
+} from '../access.js';
+import { AclOperation, ResourceType } from '../../metadata/acl-binding.js';
 
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -43,7 +50,7 @@ function topicEntry(
       offlineReplicas: [],
     })),
     topicAuthorizedOperations: request.includeTopicAuthorizedOperations
-      ? ALL_TOPIC_OPERATIONS
+      ? authorizedOperations(ctx, ResourceType.TOPIC, topic.name, TOPIC_OPERATIONS)
       : AUTHORIZED_OPERATIONS_OMITTED,
   };
 }
@@ -69,8 +76,12 @@ async function resolveTopic(
     const byId = wanted.topicId === ZERO_UUID ? undefined : metadata.topicById(wanted.topicId);
     if (byId === undefined)
       return errorEntry(null, wanted.topicId, new KafkaError('UNKNOWN_TOPIC_ID'));
+    if (!authorizeTopic(ctx, AclOperation.DESCRIBE, byId.name))
+      return errorEntry(null, wanted.topicId, new KafkaError('TOPIC_AUTHORIZATION_FAILED'));
     return topicEntry(ctx, byId, request);
   }
+  if (!authorizeTopic(ctx, AclOperation.DESCRIBE, wanted.name))
+    return errorEntry(wanted.name, ZERO_UUID, new KafkaError('TOPIC_AUTHORIZATION_FAILED'));
   const existing = metadata.topic(wanted.name);
   if (existing !== undefined) return topicEntry(ctx, existing, request);
   const autoCreate =
@@ -78,6 +89,11 @@ async function resolveTopic(
     config.get('auto.create.topics.enable');
   if (!autoCreate)
     return errorEntry(wanted.name, ZERO_UUID, new KafkaError('UNKNOWN_TOPIC_OR_PARTITION'));
+  if (
+    !authorizeCluster(ctx, AclOperation.CREATE) &&
+    !authorizeTopic(ctx, AclOperation.CREATE, wanted.name)
+  )
+    return errorEntry(wanted.name, ZERO_UUID, new KafkaError('TOPIC_AUTHORIZATION_FAILED'));
   try {
     return topicEntry(ctx, await topics.autoCreateTopic(wanted.name), request);
   } catch (err) {
@@ -100,7 +116,10 @@ export const metadataHandler = defineHandler({
     // null asks for every topic; so does an empty list before v1.
     const all = request.topics === null || (ctx.apiVersion === 0 && request.topics.length === 0);
     const topics = all
-      ? metadata.topics().map((t) => topicEntry(ctx, t, request))
+      ? metadata
+          .topics()
+          .filter((t) => authorizeTopic(ctx, AclOperation.DESCRIBE, t.name))
+          .map((t) => topicEntry(ctx, t, request))
       : await Promise.all(request.topics!.map((t) => resolveTopic(ctx, request, t)));
     return {
       ...Apis.Metadata.response.create(),
@@ -112,7 +131,7 @@ export const metadataHandler = defineHandler({
       topics,
       clusterAuthorizedOperations:
         request.includeClusterAuthorizedOperations && ctx.apiVersion >= 8 && ctx.apiVersion <= 10
-          ? ALL_CLUSTER_OPERATIONS
+          ? authorizedOperations(ctx, ResourceType.CLUSTER, 'kafka-cluster', CLUSTER_OPERATIONS)
           : AUTHORIZED_OPERATIONS_OMITTED,
     };
   },

@@ -1,5 +1,5 @@
 // DescribeCluster (key 60), v0-1: cluster id, controller id and the brokers, with the cluster's
-// authorized operations when asked (without an authorizer, every cluster operation).
+// authorized operations when asked.
 // endpointType (v1+): 1 (brokers) lists this broker; 2 (controllers) lists it too, because a
 // single Samsa node is its own controller and serves both roles on the same listener (Kafka's
 // broker listener would answer MISMATCHED_ENDPOINT_TYPE and leave controllers to the controller
@@ -11,11 +11,13 @@ import type {
   DescribeClusterResponse,
 } from '../../protocol/generated/api/describe-cluster.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import type { BrokerServices } from '../broker-services.js';
 import {
-  ALL_CLUSTER_OPERATIONS,
   AUTHORIZED_OPERATIONS_OMITTED,
-  type BrokerServices,
-} from '../broker-services.js';
+  CLUSTER_OPERATIONS,
+  authorizedOperations,
+} from '../access.js';
+import { ResourceType } from '../../metadata/acl-binding.js';
 
 const BROKERS = 1;
 const CONTROLLERS = 2;
@@ -47,7 +49,7 @@ export const describeClusterHandler = defineHandler({
         .brokers()
         .map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack })),
       clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
-        ? ALL_CLUSTER_OPERATIONS
+        ? authorizedOperations(ctx, ResourceType.CLUSTER, 'kafka-cluster', CLUSTER_OPERATIONS)
         : AUTHORIZED_OPERATIONS_OMITTED,
     };
   },

@@ -1,6 +1,7 @@
 // ConsumerGroupDescribe (key 69), v0: KIP-848 groups with their epochs, members, each member's
 // current and target assignment. GROUP_ID_NOT_FOUND for unknown ids and for classic groups, as
-// Kafka answers (they are described by DescribeGroups).
+// Kafka answers (they are described by DescribeGroups). GROUP_AUTHORIZATION_FAILED for groups the
+// principal may not DESCRIBE.
 import { KafkaError } from '../../errors/kafka-error.js';
 import { Apis } from '../../protocol/generated/index.js';
 import type {
@@ -8,11 +9,14 @@ import type {
   ConsumerGroupDescribeResponse,
   ConsumerGroupDescribeResponseDescribedGroup,
 } from '../../protocol/generated/api/consumer-group-describe.js';
+import type { BrokerServices } from '../broker-services.js';
 import {
-  ALL_GROUP_OPERATIONS,
   AUTHORIZED_OPERATIONS_OMITTED,
-  type BrokerServices,
-} from '../broker-services.js';
+  GROUP_OPERATIONS,
+  authorizeGroup,
+  authorizedOperations,
+} from '../access.js';
+import { AclOperation, ResourceType } from '../../metadata/acl-binding.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import { groupContext, groupErrorCode } from './group-context.js';
 
@@ -22,6 +26,8 @@ async function describeOne(
   groupId: string,
 ): Promise<ConsumerGroupDescribeResponseDescribedGroup> {
   try {
+    if (!authorizeGroup(ctx, AclOperation.DESCRIBE, groupId))
+      throw new KafkaError('GROUP_AUTHORIZATION_FAILED');
     const response = await ctx.services.groups.run(groupId, (shard) =>
       shard.consumerGroupDescribe({ ...request, groupIds: [groupId] }, groupContext(ctx)),
     );
@@ -52,14 +58,14 @@ export const consumerGroupDescribeHandler = defineHandler({
     request: ConsumerGroupDescribeRequest,
   ): Promise<ConsumerGroupDescribeResponse> {
     const groups = await Promise.all(request.groupIds.map((id) => describeOne(ctx, request, id)));
-    const operations = request.includeAuthorizedOperations
-      ? ALL_GROUP_OPERATIONS
-      : AUTHORIZED_OPERATIONS_OMITTED;
     return {
       throttleTimeMs: 0,
       groups: groups.map((g) => ({
         ...g,
-        authorizedOperations: g.errorCode === 0 ? operations : AUTHORIZED_OPERATIONS_OMITTED,
+        authorizedOperations:
+          request.includeAuthorizedOperations && g.errorCode === 0
+            ? authorizedOperations(ctx, ResourceType.GROUP, g.groupId, GROUP_OPERATIONS)
+            : AUTHORIZED_OPERATIONS_OMITTED,
       })),
     };
   },

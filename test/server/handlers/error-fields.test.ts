@@ -33,6 +33,7 @@ function context(createTopic: () => Promise<never>) {
     correlationId: 1,
     clientId: null,
     clientAddress: '127.0.0.1:1',
+    session: { principal: 'User:ANONYMOUS', host: '127.0.0.1' },
     signal: new AbortController().signal,
     services,
   };

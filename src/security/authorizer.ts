@@ -1,0 +1,197 @@
+// The built-in authorizer: Kafka's StandardAuthorizer rules over the ACLs in the metadata store.
+//
+// A request by (principal, host) to perform an operation on a resource is:
+//   1. allowed when the principal is a super user (`super.users`);
+//   2. denied when a DENY ACL applies (same operation or ALL);
+//   3. allowed when an ALLOW ACL applies (same operation or ALL; an ALLOW of READ, WRITE, DELETE
+//      or ALTER implies DESCRIBE, an ALLOW of ALTER_CONFIGS implies DESCRIBE_CONFIGS);
+//   4. when no ACL at all applies to the resource, allowed only if
+//      `allow.everyone.if.no.acl.found` is true; otherwise denied.
+// An ACL applies when its resource pattern covers the resource (patternApplies), its principal is
+// the requester's or User:*, and its host is the requester's or *.
+//
+// The ACLs are indexed by resource type and literal name, with the prefixed patterns apart, and
+// the index is rebuilt from the store after every change, so a check touches only the ACLs that
+// can apply. The store stays the source of truth (cluster mode will refresh from its watch).
+import {
+  AclOperation,
+  AclPermissionType,
+  PatternType,
+  WILDCARD,
+  WILDCARD_PRINCIPAL,
+  aclKey,
+  type AclBinding,
+} from '../metadata/acl-binding.js';
+import type { MetadataStore } from '../metadata/metadata-store.js';
+import { KafkaError } from '../errors/kafka-error.js';
+import {
+  filterMatches,
+  patternApplies,
+  validateBinding,
+  validateFilter,
+  type AclBindingFilter,
+} from './acl-filter.js';
+
+/** Who is asking: the authenticated principal and the client's IP address. */
+export interface Session {
+  readonly principal: string;
+  readonly host: string;
+}
+
+export interface AuthorizerOptions {
+  /** Principals that bypass ACLs (`super.users`). */
+  readonly superUsers: readonly string[];
+  /** `allow.everyone.if.no.acl.found`. */
+  readonly allowEveryoneIfNoAclFound: boolean;
+}
+
+/** Per CreateAcls creation: null when stored, else why not. */
+export type CreateResult = KafkaError | null;
+/** Per DeleteAcls filter: the ACLs it removed, or why it could not run. */
+export type DeleteResult = { acls: AclBinding[] } | { error: KafkaError };
+
+const IMPLIES_DESCRIBE = new Set<number>([
+  AclOperation.DESCRIBE,
+  AclOperation.READ,
+  AclOperation.WRITE,
+  AclOperation.DELETE,
+  AclOperation.ALTER,
+]);
+const IMPLIES_DESCRIBE_CONFIGS = new Set<number>([
+  AclOperation.DESCRIBE_CONFIGS,
+  AclOperation.ALTER_CONFIGS,
+]);
+
+function grants(aclOperation: number, operation: number): boolean {
+  if (aclOperation === AclOperation.ALL || aclOperation === operation) return true;
+  if (operation === AclOperation.DESCRIBE) return IMPLIES_DESCRIBE.has(aclOperation);
+  if (operation === AclOperation.DESCRIBE_CONFIGS)
+    return IMPLIES_DESCRIBE_CONFIGS.has(aclOperation);
+  return false;
+}
+
+interface TypeIndex {
+  /** LITERAL ACLs by resource name ("*" included). */
+  literal: Map<string, AclBinding[]>;
+  prefixed: AclBinding[];
+}
+
+export class Authorizer {
+  readonly #store: MetadataStore;
+  readonly #superUsers: ReadonlySet<string>;
+  readonly #allowEveryoneIfNoAclFound: boolean;
+  #index = new Map<number, TypeIndex>();
+
+  constructor(store: MetadataStore, options: AuthorizerOptions) {
+    this.#store = store;
+    this.#superUsers = new Set(options.superUsers);
+    this.#allowEveryoneIfNoAclFound = options.allowEveryoneIfNoAclFound;
+    this.refresh();
+  }
+
+  /** Rebuilds the index from the store (after a change made elsewhere). */
+  refresh(): void {
+    const index = new Map<number, TypeIndex>();
+    for (const acl of this.#store.acls()) {
+      let forType = index.get(acl.resourceType);
+      if (forType === undefined) {
+        forType = { literal: new Map(), prefixed: [] };
+        index.set(acl.resourceType, forType);
+      }
+      if (acl.patternType === PatternType.PREFIXED) forType.prefixed.push(acl);
+      else {
+        const named = forType.literal.get(acl.resourceName);
+        if (named === undefined) forType.literal.set(acl.resourceName, [acl]);
+        else named.push(acl);
+      }
+    }
+    this.#index = index;
+  }
+
+  authorize(session: Session, operation: number, resourceType: number, name: string): boolean {
+    if (this.#superUsers.has(session.principal)) return true;
+    let found = false;
+    let allowed = false;
+    for (const acl of this.#applicable(resourceType, name)) {
+      found = true;
+      if (acl.principal !== session.principal && acl.principal !== WILDCARD_PRINCIPAL) continue;
+      if (acl.host !== session.host && acl.host !== WILDCARD) continue;
+      if (acl.permissionType === AclPermissionType.DENY) {
+        if (acl.operation === operation || acl.operation === AclOperation.ALL) return false;
+      } else if (grants(acl.operation, operation)) {
+        allowed = true;
+      }
+    }
+    return allowed || (!found && this.#allowEveryoneIfNoAclFound);
+  }
+
+  /** Kafka's authorized-operations bit field: bit `op` set for each of `operations` allowed. */
+  authorizedOperations(
+    session: Session,
+    resourceType: number,
+    name: string,
+    operations: readonly number[],
+  ): number {
+    let bits = 0;
+    for (const op of operations)
+      if (this.authorize(session, op, resourceType, name)) bits |= 1 << op;
+    return bits;
+  }
+
+  *#applicable(resourceType: number, name: string): Generator<AclBinding> {
+    const forType = this.#index.get(resourceType);
+    if (forType === undefined) return;
+    yield* forType.literal.get(name) ?? [];
+    if (name !== WILDCARD) yield* forType.literal.get(WILDCARD) ?? [];
+    for (const acl of forType.prefixed) if (patternApplies(acl, name)) yield acl;
+  }
+
+  /** CreateAcls: validates each binding, stores the valid ones, reports per binding. */
+  async createAcls(acls: readonly AclBinding[]): Promise<CreateResult[]> {
+    const results = acls.map((acl): CreateResult => {
+      try {
+        validateBinding(acl);
+        return null;
+      } catch (err) {
+        if (err instanceof KafkaError) return err;
+        throw err;
+      }
+    });
+    const valid = acls.filter((_, i) => results[i] === null);
+    if (valid.length > 0) {
+      await this.#store.addAcls(valid);
+      this.refresh();
+    }
+    return results;
+  }
+
+  /** DescribeAcls: the ACLs the filter selects; INVALID_REQUEST for a filter with UNKNOWN parts. */
+  describeAcls(filter: AclBindingFilter): AclBinding[] {
+    validateFilter(filter);
+    return this.#store.acls().filter((acl) => filterMatches(filter, acl));
+  }
+
+  /** DeleteAcls: removes what each filter selects; each ACL is reported by the first filter that selects it. */
+  async deleteAcls(filters: readonly AclBindingFilter[]): Promise<DeleteResult[]> {
+    const taken = new Set<string>();
+    const results = filters.map((filter): DeleteResult => {
+      try {
+        validateFilter(filter);
+      } catch (err) {
+        if (err instanceof KafkaError) return { error: err };
+        throw err;
+      }
+      const acls = this.#store
+        .acls()
+        .filter((acl) => filterMatches(filter, acl) && !taken.has(aclKey(acl)));
+      for (const acl of acls) taken.add(aclKey(acl));
+      return { acls };
+    });
+    const removed = results.flatMap((r) => ('acls' in r ? r.acls : []));
+    if (removed.length > 0) {
+      await this.#store.removeAcls(removed);
+      this.refresh();
+    }
+    return results;
+  }
+}
