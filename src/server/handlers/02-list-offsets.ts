@@ -3,7 +3,7 @@
 // without tiered storage), the latest tiered (-5, v9+: none here, so -1), or the first record
 // whose timestamp is at or after a given time. read_committed (v2+) bounds "latest" by the last
 // stable offset. v0 answers in its old layout (a list of offsets). current_leader_epoch (v4+) is
-// checked as Kafka does.
+// checked as Kafka does. Topics the principal may not DESCRIBE get TOPIC_AUTHORIZATION_FAILED.
 import { Apis } from '../../protocol/generated/index.js';
 import type {
   ListOffsetsRequest,
@@ -14,6 +14,9 @@ import { ListOffsetsTimestamp } from '../../storage/index.js';
 import type { BrokerServices } from '../broker-services.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import { errorFields } from './error-fields.js';
+import { authorizeTopic } from '../access.js';
+import { KafkaError } from '../../errors/kafka-error.js';
+import { AclOperation } from '../../metadata/acl-binding.js';
 
 const READ_COMMITTED = 1;
 
@@ -34,6 +37,8 @@ async function listOffset(
     leaderEpoch: -1,
   };
   try {
+    if (!authorizeTopic(ctx, AclOperation.DESCRIBE, topic))
+      throw new KafkaError('TOPIC_AUTHORIZATION_FAILED');
     ctx.services.replicas.checkLeaderEpoch(currentLeaderEpoch);
     const log = ctx.services.replicas.partition(topic, partitionIndex);
     const found =

@@ -9,6 +9,9 @@
 // v1+ carries errorMessage; v5+ the partition count, replication factor and configs of the topic
 // (as the controller resolves them); v7 its id. With validateOnly the id is the zero UUID (Kafka
 // sends a random id it never stores). timeoutMs is not needed: creation completes in the request.
+// With an authorizer: CREATE on the cluster or the topic (TOPIC_AUTHORIZATION_FAILED, also for an
+// existing topic the principal may not DESCRIBE), and the
+// configs (v5+) only with DESCRIBE_CONFIGS on the topic (else topicConfigErrorCode says why).
 import { topicOverrides } from '../../metadata/metadata-store.js';
 import { createdTopicConfigs } from '../../config/index.js';
 import { Apis } from '../../protocol/generated/index.js';
@@ -18,10 +21,12 @@ import type {
   CreateTopicsResponse,
   CreateTopicsResponseCreatableTopicResult,
 } from '../../protocol/generated/api/create-topics.js';
-import { ErrorCodes } from '../../errors/kafka-error.js';
+import { ErrorCodes, KafkaError } from '../../errors/kafka-error.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import type { BrokerServices } from '../broker-services.js';
 import { NO_ERROR, errorFields } from './error-fields.js';
+import { authorizeCluster, authorizeTopic } from '../access.js';
+import { AclOperation } from '../../metadata/acl-binding.js';
 
 type Result = CreateTopicsResponseCreatableTopicResult;
 
@@ -45,8 +50,27 @@ async function createTopic(
 ): Promise<Result> {
   const { topics, config } = ctx.services;
   try {
+    if (
+      !authorizeCluster(ctx, AclOperation.CREATE) &&
+      !authorizeTopic(ctx, AclOperation.CREATE, topic.name)
+    )
+      throw new KafkaError('TOPIC_AUTHORIZATION_FAILED');
+    // An existing topic the principal may not DESCRIBE is not revealed by TOPIC_ALREADY_EXISTS.
+    if (
+      ctx.services.metadata.topic(topic.name) !== undefined &&
+      !authorizeTopic(ctx, AclOperation.DESCRIBE, topic.name)
+    )
+      throw new KafkaError('TOPIC_AUTHORIZATION_FAILED');
     const created = await topics.createTopic(topic, validateOnly);
     if (ctx.apiVersion < 5) return result(topic.name, { topicId: created.topicId });
+    if (!authorizeTopic(ctx, AclOperation.DESCRIBE_CONFIGS, topic.name)) {
+      return result(topic.name, {
+        topicId: created.topicId,
+        numPartitions: created.partitions,
+        replicationFactor: created.replicationFactor,
+        topicConfigErrorCode: new KafkaError('TOPIC_AUTHORIZATION_FAILED').errorCode,
+      });
+    }
     return result(topic.name, {
       topicId: created.topicId,
       numPartitions: created.partitions,

@@ -9,9 +9,10 @@
 // - a name whose topic's id is also given is INVALID_REQUEST, and the id's entry gets no result
 //   (Kafka drops it too).
 // Results follow the request order (Kafka shuffles them, to hide which names exist from
-// unauthorized callers; without an authorizer there is nothing to hide). Messages exist from v5,
+// unauthorized callers; Samsa keeps the order). Topics the principal may not DELETE get
+// TOPIC_AUTHORIZATION_FAILED and stay. Messages exist from v5,
 // topic ids in results from v6. Deletion completes in the request, so timeoutMs is not needed.
-import { ErrorCodes, type KafkaErrorName } from '../../errors/kafka-error.js';
+import { ErrorCodes, KafkaError, type KafkaErrorName } from '../../errors/kafka-error.js';
 import type { TopicMetadata } from '../../metadata/metadata-store.js';
 import { Apis } from '../../protocol/generated/index.js';
 import type {
@@ -22,6 +23,8 @@ import type {
 import { defineHandler, type RequestContext } from '../handler.js';
 import type { BrokerServices } from '../broker-services.js';
 import { NO_ERROR, errorFields } from './error-fields.js';
+import { authorizeTopic } from '../access.js';
+import { AclOperation } from '../../metadata/acl-binding.js';
 
 type Result = DeleteTopicsResponseDeletableTopicResult;
 
@@ -137,6 +140,8 @@ export const deleteTopicsHandler = defineHandler({
     targets.sort((a, b) => a.index - b.index);
     for (const { index, topic } of targets) {
       try {
+        if (!authorizeTopic(ctx, AclOperation.DELETE, topic.name))
+          throw new KafkaError('TOPIC_AUTHORIZATION_FAILED');
         await topics.deleteTopic(topic);
         results[index] = { name: topic.name, topicId: topic.topicId, ...NO_ERROR };
       } catch (err) {

@@ -1,7 +1,8 @@
 // OffsetForLeaderEpoch (key 23), v0-4: for each partition, the end offset of the requested leader
 // epoch (the start of the next epoch, or the log end for the latest), from the log's epoch cache.
 // Clients use it after a leader change to detect log truncation. current_leader_epoch (v2+) is
-// checked as Kafka does; an unknown epoch answers (-1, -1).
+// checked as Kafka does; an unknown epoch answers (-1, -1). Topics the principal may not DESCRIBE
+// get TOPIC_AUTHORIZATION_FAILED.
 import { Apis } from '../../protocol/generated/index.js';
 import type {
   OffsetForLeaderEpochRequest,
@@ -10,6 +11,9 @@ import type {
 import type { BrokerServices } from '../broker-services.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import { errorFields } from './error-fields.js';
+import { authorizeTopic } from '../access.js';
+import { KafkaError } from '../../errors/kafka-error.js';
+import { AclOperation } from '../../metadata/acl-binding.js';
 
 export const offsetForLeaderEpochHandler = defineHandler({
   api: Apis.OffsetForLeaderEpoch,
@@ -23,6 +27,8 @@ export const offsetForLeaderEpochHandler = defineHandler({
       topic: t.topic,
       partitions: t.partitions.map((p) => {
         try {
+          if (!authorizeTopic(ctx, AclOperation.DESCRIBE, t.topic))
+            throw new KafkaError('TOPIC_AUTHORIZATION_FAILED');
           ctx.services.replicas.checkLeaderEpoch(p.currentLeaderEpoch);
           const found = ctx.services.replicas
             .partition(t.topic, p.partition)

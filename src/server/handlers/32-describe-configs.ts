@@ -10,6 +10,8 @@
 // - CLIENT_METRICS (16), GROUP (32): not supported yet, INVALID_REQUEST for that resource.
 // - Any other type fails the whole request, as in Kafka: every resource gets INVALID_REQUEST with
 //   the generic message.
+// Resources the principal may not DESCRIBE_CONFIGS get TOPIC_AUTHORIZATION_FAILED (topics) or
+// CLUSTER_AUTHORIZATION_FAILED (broker resources).
 // v0 has no configSource; it has isDefault instead, set for configs whose source is
 // DEFAULT_CONFIG (from v1 the field is gone and must stay false).
 import { topicOverrides } from '../../metadata/metadata-store.js';
@@ -32,7 +34,13 @@ import type {
 } from '../../protocol/generated/api/describe-configs.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import type { BrokerServices } from '../broker-services.js';
-import { brokerIdOf, resourceTypeName, resourceTypeUnsupported } from './config-resources.js';
+import {
+  authorizeConfigResource,
+  brokerIdOf,
+  resourceTypeName,
+  resourceTypeUnsupported,
+} from './config-resources.js';
+import { AclOperation } from '../../metadata/acl-binding.js';
 import { NO_ERROR, errorFields } from './error-fields.js';
 
 type Result = DescribeConfigsResponseDescribeConfigsResult;
@@ -45,6 +53,7 @@ function describe(
 ): DescribedConfig[] | Pick<Result, 'errorCode' | 'errorMessage'> {
   const { config, metadata } = ctx.services;
   const name = resource.resourceName;
+  authorizeConfigResource(ctx, AclOperation.DESCRIBE_CONFIGS, resource);
   switch (resource.resourceType) {
     case RESOURCE_TYPES.TOPIC: {
       validateTopicName(name);

@@ -9,6 +9,7 @@
 //   then stored in the metadata and applied at once (validateOnly stores nothing);
 // - BROKER_LOGGER (8) and unknown types: INVALID_REQUEST "Unknown resource type N" (the legacy
 //   API never supported log levels); CLIENT_METRICS (16), GROUP (32): not supported yet.
+// Resources the principal may not ALTER_CONFIGS get TOPIC_ / CLUSTER_AUTHORIZATION_FAILED.
 import { RESOURCE_TYPES, alterBrokerConfigs } from '../../config/index.js';
 import { Apis } from '../../protocol/generated/index.js';
 import type {
@@ -22,6 +23,7 @@ import {
   resourceTypeUnsupported,
   unknownResourceType,
 } from './config-resources.js';
+import { AclOperation } from '../../metadata/acl-binding.js';
 
 export const alterConfigsHandler = defineHandler({
   api: Apis.AlterConfigs,
@@ -32,23 +34,28 @@ export const alterConfigsHandler = defineHandler({
     request: AlterConfigsRequest,
   ): Promise<AlterConfigsResponse> {
     const { topics, config } = ctx.services;
-    const responses = await alterEachResource(ctx, request.resources, async (resource) => {
-      const { resourceType, resourceName, configs } = resource;
-      switch (resourceType) {
-        case RESOURCE_TYPES.TOPIC:
-          return topics.alterConfigs(resourceName, configs, request.validateOnly);
-        case RESOURCE_TYPES.BROKER: {
-          const next = alterBrokerConfigs(config, resourceName, configs);
-          if (!request.validateOnly) await ctx.services.dynamicConfig.set(resourceName, next);
-          return;
+    const responses = await alterEachResource(
+      ctx,
+      AclOperation.ALTER_CONFIGS,
+      request.resources,
+      async (resource) => {
+        const { resourceType, resourceName, configs } = resource;
+        switch (resourceType) {
+          case RESOURCE_TYPES.TOPIC:
+            return topics.alterConfigs(resourceName, configs, request.validateOnly);
+          case RESOURCE_TYPES.BROKER: {
+            const next = alterBrokerConfigs(config, resourceName, configs);
+            if (!request.validateOnly) await ctx.services.dynamicConfig.set(resourceName, next);
+            return;
+          }
+          case RESOURCE_TYPES.CLIENT_METRICS:
+          case RESOURCE_TYPES.GROUP:
+            throw resourceTypeUnsupported(resourceType);
+          default:
+            throw unknownResourceType(resourceType);
         }
-        case RESOURCE_TYPES.CLIENT_METRICS:
-        case RESOURCE_TYPES.GROUP:
-          throw resourceTypeUnsupported(resourceType);
-        default:
-          throw unknownResourceType(resourceType);
-      }
-    });
+      },
+    );
     return { ...Apis.AlterConfigs.response.create(), responses };
   },
 });

@@ -1,5 +1,6 @@
 // DescribeLogDirs (key 35), v0-4: every log dir with the partitions it holds (size, offset lag 0
 // on a leader) and, from v4, the file system's total and usable bytes. topics null asks for all.
+// Needs DESCRIBE on the cluster: else no log dirs, with CLUSTER_AUTHORIZATION_FAILED from v3.
 import { statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Apis } from '../../protocol/generated/index.js';
@@ -10,6 +11,9 @@ import type {
 } from '../../protocol/generated/api/describe-log-dirs.js';
 import type { BrokerServices } from '../broker-services.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import { authorizeCluster } from '../access.js';
+import { KafkaError } from '../../errors/kafka-error.js';
+import { AclOperation } from '../../metadata/acl-binding.js';
 
 function diskSpace(dir: string): { totalBytes: bigint; usableBytes: bigint } {
   try {
@@ -28,6 +32,13 @@ export const describeLogDirsHandler = defineHandler({
     ctx: RequestContext<BrokerServices>,
     request: DescribeLogDirsRequest,
   ): DescribeLogDirsResponse {
+    if (!authorizeCluster(ctx, AclOperation.DESCRIBE)) {
+      return {
+        ...Apis.DescribeLogDirs.response.create(),
+        errorCode: new KafkaError('CLUSTER_AUTHORIZATION_FAILED').errorCode,
+        results: [],
+      };
+    }
     const wanted =
       request.topics === null
         ? null

@@ -5,7 +5,7 @@
 // assignments do not fit. validateOnly checks without changing anything. As in Kafka's
 // ControllerApis, a topic named more than once gets one INVALID_REQUEST ("Duplicate topic name."),
 // listed first, and is not changed. The partitions exist when the response is sent, so
-// timeoutMs is not needed.
+// timeoutMs is not needed. Topics the principal may not ALTER get TOPIC_AUTHORIZATION_FAILED.
 import { ErrorCodes } from '../../errors/kafka-error.js';
 import { Apis } from '../../protocol/generated/index.js';
 import type {
@@ -16,6 +16,9 @@ import type {
 import { defineHandler, type RequestContext } from '../handler.js';
 import type { BrokerServices } from '../broker-services.js';
 import { NO_ERROR, errorFields } from './error-fields.js';
+import { authorizeTopic } from '../access.js';
+import { KafkaError } from '../../errors/kafka-error.js';
+import { AclOperation } from '../../metadata/acl-binding.js';
 
 type Result = CreatePartitionsResponseCreatePartitionsTopicResult;
 
@@ -42,6 +45,8 @@ export const createPartitionsHandler = defineHandler({
     for (const topic of request.topics) {
       if (counts.get(topic.name) !== 1) continue;
       try {
+        if (!authorizeTopic(ctx, AclOperation.ALTER, topic.name))
+          throw new KafkaError('TOPIC_AUTHORIZATION_FAILED');
         await ctx.services.topics.createPartitions(
           topic.name,
           topic.count,

@@ -11,6 +11,7 @@
 // - BROKER_LOGGER (8): Samsa has no log4j loggers to change: INVALID_REQUEST, not supported yet;
 // - CLIENT_METRICS (16), GROUP (32): not supported yet; unknown types: INVALID_REQUEST "Unknown
 //   resource type N".
+// Resources the principal may not ALTER_CONFIGS get TOPIC_ / CLUSTER_AUTHORIZATION_FAILED.
 import { RESOURCE_TYPES, incrementalAlterBrokerConfigs } from '../../config/index.js';
 import { KafkaError } from '../../errors/kafka-error.js';
 import { Apis } from '../../protocol/generated/index.js';
@@ -25,6 +26,7 @@ import {
   resourceTypeUnsupported,
   unknownResourceType,
 } from './config-resources.js';
+import { AclOperation } from '../../metadata/acl-binding.js';
 
 export const incrementalAlterConfigsHandler = defineHandler({
   api: Apis.IncrementalAlterConfigs,
@@ -35,28 +37,33 @@ export const incrementalAlterConfigsHandler = defineHandler({
     request: IncrementalAlterConfigsRequest,
   ): Promise<IncrementalAlterConfigsResponse> {
     const { topics, config } = ctx.services;
-    const responses = await alterEachResource(ctx, request.resources, async (resource) => {
-      const { resourceType, resourceName, configs } = resource;
-      switch (resourceType) {
-        case RESOURCE_TYPES.TOPIC:
-          return topics.incrementalAlterConfigs(resourceName, configs, request.validateOnly);
-        case RESOURCE_TYPES.BROKER: {
-          const next = incrementalAlterBrokerConfigs(config, resourceName, configs);
-          if (!request.validateOnly) await ctx.services.dynamicConfig.set(resourceName, next);
-          return;
+    const responses = await alterEachResource(
+      ctx,
+      AclOperation.ALTER_CONFIGS,
+      request.resources,
+      async (resource) => {
+        const { resourceType, resourceName, configs } = resource;
+        switch (resourceType) {
+          case RESOURCE_TYPES.TOPIC:
+            return topics.incrementalAlterConfigs(resourceName, configs, request.validateOnly);
+          case RESOURCE_TYPES.BROKER: {
+            const next = incrementalAlterBrokerConfigs(config, resourceName, configs);
+            if (!request.validateOnly) await ctx.services.dynamicConfig.set(resourceName, next);
+            return;
+          }
+          case RESOURCE_TYPES.BROKER_LOGGER:
+            throw new KafkaError(
+              'INVALID_REQUEST',
+              'Changing broker log levels is not supported yet',
+            );
+          case RESOURCE_TYPES.CLIENT_METRICS:
+          case RESOURCE_TYPES.GROUP:
+            throw resourceTypeUnsupported(resourceType);
+          default:
+            throw unknownResourceType(resourceType);
         }
-        case RESOURCE_TYPES.BROKER_LOGGER:
-          throw new KafkaError(
-            'INVALID_REQUEST',
-            'Changing broker log levels is not supported yet',
-          );
-        case RESOURCE_TYPES.CLIENT_METRICS:
-        case RESOURCE_TYPES.GROUP:
-          throw resourceTypeUnsupported(resourceType);
-        default:
-          throw unknownResourceType(resourceType);
-      }
-    });
+      },
+    );
     return { ...Apis.IncrementalAlterConfigs.response.create(), responses };
   },
 });

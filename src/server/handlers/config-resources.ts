@@ -1,12 +1,15 @@
 // What the three config APIs (DescribeConfigs, AlterConfigs, IncrementalAlterConfigs) share:
 // resource type names, Kafka's broker-id parsing of a resource name, the refusals for what Samsa
 // does not support yet, and the per-resource loop of both alter APIs (Kafka's ConfigAdminManager:
-// a resource named twice fails every occurrence, results follow the request order).
+// a resource named twice fails every occurrence, results follow the request order), and the
+// authorization of a config resource (Kafka: DESCRIBE_CONFIGS / ALTER_CONFIGS on the topic, or on
+// the cluster for BROKER and BROKER_LOGGER resources).
 import { RESOURCE_TYPES } from '../../config/index.js';
 import { ErrorCodes, KafkaError } from '../../errors/kafka-error.js';
 import type { BrokerServices } from '../broker-services.js';
 import type { RequestContext } from '../handler.js';
 import { NO_ERROR, errorFields, type ErrorFields } from './error-fields.js';
+import { authorizeCluster, authorizeTopic } from '../access.js';
 
 const TYPE_NAMES: ReadonlyMap<number, string> = new Map(
   Object.entries(RESOURCE_TYPES).map(([name, id]) => [id, name]),
@@ -40,6 +43,23 @@ export function unknownResourceType(resourceType: number): KafkaError {
   return new KafkaError('INVALID_REQUEST', `Unknown resource type ${resourceType}`);
 }
 
+/** Throws TOPIC_ / CLUSTER_AUTHORIZATION_FAILED unless the principal may `operation` the resource. */
+export function authorizeConfigResource(
+  ctx: RequestContext<BrokerServices>,
+  operation: number,
+  resource: Resource,
+): void {
+  if (resource.resourceType === RESOURCE_TYPES.TOPIC) {
+    if (!authorizeTopic(ctx, operation, resource.resourceName))
+      throw new KafkaError('TOPIC_AUTHORIZATION_FAILED');
+  } else if (
+    resource.resourceType === RESOURCE_TYPES.BROKER ||
+    resource.resourceType === RESOURCE_TYPES.BROKER_LOGGER
+  ) {
+    if (!authorizeCluster(ctx, operation)) throw new KafkaError('CLUSTER_AUTHORIZATION_FAILED');
+  }
+}
+
 interface Resource {
   resourceType: number;
   resourceName: string;
@@ -51,12 +71,14 @@ export interface ResourceResult extends ErrorFields {
 }
 
 /**
- * Runs `alter` on each resource in request order and collects one result per resource. A
+ * Runs `alter` on each resource the principal may `operation` (ALTER_CONFIGS), in request order,
+ * and collects one result per resource. A
  * resource (type and name) named more than once fails every occurrence with INVALID_REQUEST and
  * is not altered, as in Kafka.
  */
 export async function alterEachResource<R extends Resource>(
   ctx: RequestContext<BrokerServices>,
+  operation: number,
   resources: readonly R[],
   alter: (resource: R) => Promise<void>,
 ): Promise<ResourceResult[]> {
@@ -74,6 +96,7 @@ export async function alterEachResource<R extends Resource>(
       };
     } else {
       try {
+        authorizeConfigResource(ctx, operation, resource);
         await alter(resource);
       } catch (err) {
         const label = `${resourceTypeName(resourceType) ?? resourceType} resource "${resourceName}"`;
