@@ -1,5 +1,6 @@
 // Every samsa subcommand, in the order `samsa --help` lists them.
 import type { Command } from '../command.js';
+import { aclsCommand } from './acls.js';
 import { apiVersionsCommand } from './api-versions.js';
 import { completionCommand } from './completion.js';
 import { deleteRecordsCommand } from './delete-records.js';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   serverCommand,
   topicsCommand,
   configsCommand,
+  aclsCommand,
   produceCommand,
   consumeCommand,
   groupsCommand,
