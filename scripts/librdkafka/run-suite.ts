@@ -33,12 +33,18 @@ import {
  */
 export const TEST_KAFKA_VERSION = '4.0.0';
 
-/** Broker settings of the suite's scenarios (tests/scenarios/*.json and trivup's template). */
+/**
+ * Broker settings of the suite's scenarios (tests/scenarios/*.json and trivup's template). The
+ * ACL tests (0081's admin ACL steps, 0109, 0115, 0119) need an authorizer; with
+ * allow.everyone.if.no.acl.found every other test runs as without one.
+ */
 export function scenarioOverrides(scenario: string): Record<string, string> {
   return {
     'num.partitions': '4',
     'auto.create.topics.enable': scenario === 'noautocreate' ? 'false' : 'true',
     'delete.topic.enable': 'true',
+    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'allow.everyone.if.no.acl.found': 'true',
   };
 }
 

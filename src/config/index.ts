@@ -94,3 +94,14 @@ export {
   type CreatedTopicConfig,
 } from './describe-topic.js';
 export { describeBrokerConfigs } from './describe-broker.js';
+export {
+  GROUP_CONFIG_KEYS,
+  GROUP_CONFIG_NAMES,
+  alterGroupConfigs,
+  describeGroupConfigs,
+  groupConfigOverrides,
+  incrementalAlterGroupConfigs,
+  validateGroupConfigs,
+  type GroupConfigName,
+  type GroupConfigOverrides,
+} from './group-config.js';

@@ -72,6 +72,12 @@ export interface CoordinatorRuntimeOptions<S> {
     partition: number,
     now: number,
   ): { records: CoordinatorRecord[]; afterAppend?: () => void };
+  /**
+   * The key's deadlines due at `now`, fired before a request for that key runs: the periodic tick
+   * can be up to an interval late, and a request must see the state exact timers would have left
+   * (a member whose session just ended is gone). The records are written before the request's.
+   */
+  expireDue?(shard: S, key: string, now: number): CoordinatorRecord[];
   /** The codec id of the batches written (offsets.topic.compression.codec). */
   compressionCodec?: () => number;
   clock?: () => number;
@@ -175,6 +181,8 @@ export class CoordinatorRuntime<S> {
    */
   async run<T>(key: string, op: (shard: S) => ShardResult<T | Promise<T>>): Promise<T> {
     const [partition, loaded] = this.#loaded(key);
+    const due = this.#options.expireDue?.(loaded.shard, key, this.#clock()) ?? [];
+    if (due.length > 0) this.#appendExpired(partition, loaded, due);
     return this.#runOn(partition, loaded, op);
   }
 
@@ -235,15 +243,22 @@ export class CoordinatorRuntime<S> {
     const now = this.#clock();
     for (const [partition, loaded] of this.#partitions) {
       const { records, afterAppend } = this.#options.tick(loaded.shard, partition, now);
-      if (records.length > 0) {
-        this.#append(partition, loaded, records).then(afterAppend, (err: unknown) =>
-          this.#options.logger?.warn(
-            { err, partition, topic: this.#options.topicName },
-            'Coordinator could not write the changes of expired deadlines',
-          ),
-        );
-      }
+      if (records.length > 0) this.#appendExpired(partition, loaded, records, afterAppend);
     }
+  }
+
+  #appendExpired(
+    partition: number,
+    loaded: LoadedPartition<S>,
+    records: readonly CoordinatorRecord[],
+    afterAppend?: () => void,
+  ): void {
+    this.#append(partition, loaded, records).then(afterAppend, (err: unknown) =>
+      this.#options.logger?.warn(
+        { err, partition, topic: this.#options.topicName },
+        'Coordinator could not write the changes of expired deadlines',
+      ),
+    );
   }
 
   #append(

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { KafkaError } from '../errors/kafka-error.js';
 import { SamsaError } from '../errors/samsa-error.js';
 import { aclKey, type AclBinding } from './acl-binding.js';
+import type { ScramCredential } from './scram-credential.js';
 import type { MetadataStore, NewTopic, TopicMetadata } from './metadata-store.js';
 import { collisionKey, validateTopicName } from './topic-name.js';
 
@@ -36,8 +37,12 @@ interface Snapshot {
   brokerConfigs?: Record<string, Record<string, string>>;
   /** The first producer id of the next block to reserve (decimal text); absent before any. */
   nextProducerIdBlock?: string;
+  /** Group config overrides by group id; absent before the first. */
+  groupConfigs?: Record<string, Record<string, string>>;
   /** ACLs in creation order; absent before the first. */
   acls?: AclBinding[];
+  /** SCRAM credentials; absent before the first. */
+  scramCredentials?: ScramCredential[];
 }
 
 export function newUuid(): string {
@@ -83,17 +88,21 @@ export class LocalMetadataStore implements MetadataStore {
   readonly #dir: string;
   #topics = new Map<string, TopicMetadata>();
   #brokerConfigs: Record<string, Record<string, string>>;
+  #groupConfigs: Record<string, Record<string, string>>;
   #nextProducerIdBlock: bigint;
   /** By aclKey; a Map keeps creation order. */
   #acls = new Map<string, AclBinding>();
+  #scramCredentials: ScramCredential[];
 
   private constructor(dir: string, snapshot: Snapshot) {
     this.#dir = dir;
     this.clusterId = snapshot.clusterId;
     for (const t of snapshot.topics) this.#topics.set(t.name, t);
     this.#brokerConfigs = snapshot.brokerConfigs ?? {};
+    this.#groupConfigs = snapshot.groupConfigs ?? {};
     this.#nextProducerIdBlock = BigInt(snapshot.nextProducerIdBlock ?? '0');
     for (const acl of snapshot.acls ?? []) this.#acls.set(aclKey(acl), acl);
+    this.#scramCredentials = snapshot.scramCredentials ?? [];
   }
 
   /**
@@ -232,8 +241,46 @@ export class LocalMetadataStore implements MetadataStore {
     return first;
   }
 
+  groupConfigs(groupId: string): Readonly<Record<string, string>> {
+    return Object.hasOwn(this.#groupConfigs, groupId) ? this.#groupConfigs[groupId]! : {};
+  }
+
+  async setGroupConfigs(groupId: string, configs: Record<string, string>): Promise<void> {
+    const before = this.#groupConfigs;
+    const next = { ...before };
+    if (Object.keys(configs).length === 0) delete next[groupId];
+    else next[groupId] = { ...configs };
+    this.#groupConfigs = next;
+    try {
+      this.#persist();
+    } catch (err) {
+      this.#groupConfigs = before;
+      throw err;
+    }
+  }
+
   acls(): readonly AclBinding[] {
     return [...this.#acls.values()];
+  }
+
+  scramCredentials(): readonly ScramCredential[] {
+    return this.#scramCredentials;
+  }
+
+  async alterScramCredentials(
+    remove: readonly { user: string; mechanism: number }[],
+    upsert: readonly ScramCredential[],
+  ): Promise<void> {
+    const before = this.#scramCredentials;
+    const replaced = (c: ScramCredential): boolean =>
+      [...remove, ...upsert].some((r) => r.user === c.user && r.mechanism === c.mechanism);
+    this.#scramCredentials = [...before.filter((c) => !replaced(c)), ...upsert];
+    try {
+      this.#persist();
+    } catch (err) {
+      this.#scramCredentials = before;
+      throw err;
+    }
   }
 
   async addAcls(acls: readonly AclBinding[]): Promise<void> {
@@ -281,8 +328,10 @@ export class LocalMetadataStore implements MetadataStore {
       clusterId: this.clusterId,
       topics: [...this.#topics.values()],
       brokerConfigs: this.#brokerConfigs,
+      groupConfigs: this.#groupConfigs,
       nextProducerIdBlock: this.#nextProducerIdBlock.toString(),
       acls: [...this.#acls.values()],
+      scramCredentials: this.#scramCredentials,
     };
     writeAtomically(this.#dir, METADATA_FILE, `${JSON.stringify(snapshot, null, 2)}\n`);
   }

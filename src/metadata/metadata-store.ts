@@ -2,6 +2,7 @@
 // partition counts and config overrides, and the ACLs. Single-node mode keeps it in a local file
 // (LocalMetadataStore); cluster mode will keep it in etcd behind the same interface.
 import type { AclBinding } from './acl-binding.js';
+import type { ScramCredential } from './scram-credential.js';
 
 export interface TopicMetadata {
   readonly name: string;
@@ -58,6 +59,20 @@ export interface MetadataStore {
   /** Dynamic broker configs of a BROKER resource: "" for the cluster default, else a broker id. */
   brokerConfigs(resource: string): Readonly<Record<string, string>>;
   setBrokerConfigs(resource: string, configs: Record<string, string>): Promise<void>;
+  /** A consumer group's config overrides (GROUP config resources); {} when none. */
+  groupConfigs(groupId: string): Readonly<Record<string, string>>;
+  /** Replaces a group's config overrides, durably ({} removes them). */
+  setGroupConfigs(groupId: string, configs: Record<string, string>): Promise<void>;
+  /** Every user's SCRAM credentials (one per user and mechanism). */
+  scramCredentials(): readonly ScramCredential[];
+  /**
+   * Applies a batch of credential changes at once, durably: `remove` (user, mechanism) pairs, then
+   * `upsert` credentials (replacing the same user and mechanism).
+   */
+  alterScramCredentials(
+    remove: readonly { user: string; mechanism: number }[],
+    upsert: readonly ScramCredential[],
+  ): Promise<void>;
   /** Every ACL, in the order they were created. */
   acls(): readonly AclBinding[];
   /** Adds the ACLs not stored yet (an ACL that exists already is left as it is), durably. */

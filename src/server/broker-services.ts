@@ -9,6 +9,7 @@ import type { BrokerMetadata, MetadataStore } from '../metadata/metadata-store.j
 import type { ApiVersionsServices } from './handlers/18-api-versions.js';
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
 import type { Authorizer } from '../security/authorizer.js';
+import type { ScramCredentials } from '../security/scram-credentials.js';
 import type { TransactionCoordinator } from '../coordinator/transaction/transaction-coordinator.js';
 
 export interface BrokerServices extends ApiVersionsServices {
@@ -28,6 +29,8 @@ export interface BrokerServices extends ApiVersionsServices {
   readonly transactions: TransactionCoordinator;
   /** Checks ACLs; null when no authorizer is configured (everything is allowed). */
   readonly authorizer: Authorizer | null;
+  /** Users' SCRAM credentials (DescribeUserScramCredentials, AlterUserScramCredentials). */
+  readonly scramCredentials: ScramCredentials;
   /** The brokers clients should connect to (this one, at its advertised address). */
   brokers(): readonly BrokerMetadata[];
   /** Leader epoch of every partition: constant on a single node until leadership can move. */

@@ -4,7 +4,7 @@
 // then flush and close the logs.
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
-import type { BrokerConfig, Endpoint } from '../config/index.js';
+import { groupConfigOverrides, type BrokerConfig, type Endpoint } from '../config/index.js';
 import { DynamicBrokerConfig } from '../cluster/dynamic-broker-config.js';
 import { ProducerIdManager } from '../cluster/producer-id-manager.js';
 import { ReplicaManager, topicLogConfig } from '../cluster/replica-manager.js';
@@ -26,6 +26,7 @@ import type { PartitionLag } from '../coordinator/group/group-lag.js';
 import { LocalMetadataStore } from '../metadata/local-metadata-store.js';
 import type { BrokerMetadata } from '../metadata/metadata-store.js';
 import { Authorizer } from '../security/authorizer.js';
+import { ScramCredentials } from '../security/scram-credentials.js';
 import { DEFAULT_LOG_CONFIG, LogManager } from '../storage/index.js';
 import type { BrokerServices } from './broker-services.js';
 import { HandlerRegistry } from './handler-registry.js';
@@ -178,7 +179,10 @@ export class Broker {
         log: (partition) => replicas.partition(GROUP_METADATA_TOPIC_NAME, partition),
       },
       config: () => groupCoordinatorConfig(dynamicConfig.current),
-      shardOptions: { topics: topicsView(metadata) },
+      shardOptions: {
+        topics: topicsView(metadata),
+        groupConfig: (groupId) => groupConfigOverrides(metadata.groupConfigs(groupId)),
+      },
       compressionCodec: () => dynamicConfig.current.get('offsets.topic.compression.codec'),
       leaderEpoch: replicas.leaderEpoch,
       logger: this.log,
@@ -265,6 +269,7 @@ export class Broker {
       transactions,
       leaderEpoch: replicas.leaderEpoch,
       authorizer,
+      scramCredentials: new ScramCredentials(metadata),
       log: this.log,
       advertisedApis: () => registry.advertised(),
       brokers: () => this.#brokers(),

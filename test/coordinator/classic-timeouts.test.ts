@@ -138,3 +138,19 @@ test('group.max.size counts members in Stable and members waiting to join in Pre
   assert.equal(d.shard.groups.get('g')!.state, 'PreparingRebalance');
   assert.equal(await settled(aJoin), false);
 });
+
+test('a request sees a session that ended between ticks as expired (expireDue), as exact timers would', async () => {
+  const d = driver();
+  await stable(d, 'g', [{ instanceId: 'static-1' }]);
+  const group = d.shard.groups.get('g')!;
+  assert.equal(group.state, 'Stable');
+  // Past the session timeout (10 s in joinRequest) without a tick: the periodic tick is late.
+  d.clock.now += 10_000;
+  assert.equal(group.state, 'Stable', 'nothing fired yet');
+  const expired = d.shard.expireDue('g', d.clock.now);
+  assert.equal(group.state, 'Empty');
+  assert.ok(expired.length > 0, 'the Empty group metadata is written');
+  assert.deepEqual(d.shard.expireDue('other', d.clock.now), [], 'unknown groups have nothing due');
+  const deleted = d.shard.deleteGroups({ groupsNames: ['g'] }, d.ctx()).response;
+  assert.equal(deleted.results[0]?.errorCode, E.NONE.code);
+});

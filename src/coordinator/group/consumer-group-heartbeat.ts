@@ -43,6 +43,7 @@ import {
   consumerGroupTargetAssignmentRecord,
 } from './consumer-group-records.js';
 import type { ConsumerGroupManager } from './consumer-group-manager.js';
+import { memberTimings } from './member-timings.js';
 import { reconcileMember } from './current-assignment-builder.js';
 import { groupMetadataRecord, type CoordinatorRecord } from './records.js';
 import { buildTargetAssignment } from './target-assignment-builder.js';
@@ -187,6 +188,7 @@ export class ConsumerGroupHeartbeatHandler {
     const now = this.#m.deps.clock();
     const records: CoordinatorRecord[] = [];
     const groupId = req.groupId;
+    const timings = memberTimings(this.#m.deps, groupId);
     const create = req.memberEpoch === 0;
     const group = this.#groupForHeartbeat(groupId, create, records);
 
@@ -349,7 +351,7 @@ export class ConsumerGroupHeartbeatHandler {
     this.#m.apply(records);
     const live = this.#m.consumerGroup(groupId);
     if (live !== undefined) {
-      live.sessionDeadlines.set(memberId, now + config.consumerGroupSessionTimeoutMs);
+      live.sessionDeadlines.set(memberId, now + timings.sessionTimeoutMs);
       if (rebalanceTimer === 'schedule') {
         live.rebalanceDeadlines.set(memberId, {
           epoch: updated.memberEpoch,
@@ -377,7 +379,7 @@ export class ConsumerGroupHeartbeatHandler {
         errorMessage: null,
         memberId,
         memberEpoch: updated.memberEpoch,
-        heartbeatIntervalMs: config.consumerGroupHeartbeatIntervalMs,
+        heartbeatIntervalMs: timings.heartbeatIntervalMs,
         assignment: sendAssignment
           ? { topicPartitions: assignmentToTopicPartitions(updated.assignedPartitions) }
           : null,

@@ -61,6 +61,8 @@ import type {
   GroupCoordinatorConfig,
   RequestContext,
 } from './group-coordinator-shard.js';
+import type { GroupConfigOverrides } from '../../config/index.js';
+import { memberTimings } from './member-timings.js';
 
 const E = ErrorCodes;
 const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
@@ -75,6 +77,8 @@ export interface ConsumerGroupManagerDeps {
   newMemberId?: () => string;
   /** The shard's replay: every change is applied through it. */
   replay: (key: Buffer, value: Buffer | null) => void;
+  /** A group's config overrides (GROUP config resources); the broker's values where absent. */
+  groupConfig?: (groupId: string) => GroupConfigOverrides;
 }
 
 /** Kafka's Uuid.randomUuid().toString(): 16 random bytes, base64url, never starting with '-'. */
@@ -203,23 +207,21 @@ export class ConsumerGroupManager {
   // ---- Time and topics ---------------------------------------------------------------------
 
   /** Fences members whose session expired or who did not revoke within their rebalance timeout. */
-  tick(now: number): CoordinatorRecord[] {
+  /** Fences the group's members whose session or rebalance deadline has passed. */
+  expire(group: ConsumerGroup, now: number): CoordinatorRecord[] {
     const records: CoordinatorRecord[] = [];
-    for (const group of [...this.#d.groups.values()]) {
-      if (!(group instanceof ConsumerGroup)) continue;
-      for (const memberId of [...group.members.keys()]) {
-        const member = group.members.get(memberId);
-        if (member === undefined) continue;
-        const session = group.sessionDeadlines.get(memberId);
-        if (session !== undefined && session <= now) {
-          records.push(...this.fence(group, member));
-          continue;
-        }
-        const rebalance = group.rebalanceDeadlines.get(memberId);
-        if (rebalance !== undefined && rebalance.deadline <= now) {
-          if (member.memberEpoch === rebalance.epoch) records.push(...this.fence(group, member));
-          else group.rebalanceDeadlines.delete(memberId);
-        }
+    for (const memberId of [...group.members.keys()]) {
+      const member = group.members.get(memberId);
+      if (member === undefined) continue;
+      const session = group.sessionDeadlines.get(memberId);
+      if (session !== undefined && session <= now) {
+        records.push(...this.fence(group, member));
+        continue;
+      }
+      const rebalance = group.rebalanceDeadlines.get(memberId);
+      if (rebalance !== undefined && rebalance.deadline <= now) {
+        if (member.memberEpoch === rebalance.epoch) records.push(...this.fence(group, member));
+        else group.rebalanceDeadlines.delete(memberId);
       }
     }
     return records;
@@ -311,7 +313,7 @@ export class ConsumerGroupManager {
       this.#d.groups,
       r,
       this.#d.clock(),
-      this.#d.config.consumerGroupSessionTimeoutMs,
+      memberTimings(this.#d, r.groupId).sessionTimeoutMs,
     );
   }
 

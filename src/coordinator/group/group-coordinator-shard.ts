@@ -78,6 +78,7 @@ import { OffsetStore } from './offset-store.js';
 import type { ShardResult } from '../coordinator-runtime.js';
 import { PendingTransactionalOffsets } from './pending-transactional-offsets.js';
 import { OffsetManager } from './offset-manager.js';
+import type { GroupConfigOverrides } from '../../config/index.js';
 
 const E = ErrorCodes;
 
@@ -140,6 +141,8 @@ export interface GroupCoordinatorShardOptions {
   newId?: () => string;
   /** Topic names, ids and partition counts, for KIP-848 subscriptions. No topics by default. */
   topics?: TopicsView;
+  /** A group's config overrides (GROUP config resources); none by default. */
+  groupConfig?: (groupId: string) => GroupConfigOverrides;
 }
 
 export class GroupCoordinatorShard {
@@ -169,6 +172,7 @@ export class GroupCoordinatorShard {
       clock: this.#clock,
       newMemberId: options.newId,
       replay: (key, value) => this.replay(key, value),
+      ...(options.groupConfig === undefined ? {} : { groupConfig: options.groupConfig }),
     });
     this.#nextOffsetsCleanup = this.#clock() + this.config.offsetsRetentionCheckIntervalMs;
   }
@@ -273,15 +277,25 @@ export class GroupCoordinatorShard {
    */
   tick(now: number = this.now()): CoordinatorResult<null> {
     const records: CoordinatorRecord[] = [];
-    for (const group of [...this.groups.values()]) {
-      if (group instanceof ClassicGroup) this.#classic.tick(group, now, records);
-    }
-    records.push(...this.#consumer.tick(now));
+    for (const group of [...this.groups.values()]) this.#expire(group, now, records);
     if (now >= this.#nextOffsetsCleanup) {
       this.#nextOffsetsCleanup = now + this.config.offsetsRetentionCheckIntervalMs;
       records.push(...cleanupGroupMetadata(this, now));
     }
     return { response: null, records };
+  }
+
+  /** Fires one group's deadlines due at `now` (before a request for it; see CoordinatorRuntime). */
+  expireDue(groupId: string, now: number = this.now()): CoordinatorRecord[] {
+    const group = this.groups.get(groupId);
+    const records: CoordinatorRecord[] = [];
+    if (group !== undefined) this.#expire(group, now, records);
+    return records;
+  }
+
+  #expire(group: ClassicGroup | ConsumerGroup, now: number, records: CoordinatorRecord[]): void {
+    if (group instanceof ClassicGroup) this.#classic.tick(group, now, records);
+    else records.push(...this.#consumer.expire(group, now));
   }
 
   // ---- Admin -----------------------------------------------------------------------------

@@ -77,6 +77,7 @@ export class GroupCoordinator {
         new GroupCoordinatorShard({ ...options.shardOptions, config: options.config() }),
       replayBatch,
       tick: (shard, _partition, now) => ({ records: shard.tick(now).records }),
+      expireDue: (shard, groupId, now) => shard.expireDue(groupId, now),
       ...(options.compressionCodec === undefined
         ? {}
         : { compressionCodec: options.compressionCodec }),

@@ -7,7 +7,9 @@
 // - BROKER_LOGGER (8): Kafka lists log4j loggers and their levels. Samsa has no log4j loggers, so
 //   this broker's id answers an empty list; an empty name, a non-integer or another id gets
 //   Kafka's INVALID_REQUEST.
-// - CLIENT_METRICS (16), GROUP (32): not supported yet, INVALID_REQUEST for that resource.
+// - GROUP (32): every group config with its value (the group's override, else the broker's
+//   group.consumer.* default), for any group id, existing or not, as in Kafka 4.0.
+// - CLIENT_METRICS (16): not supported yet, INVALID_REQUEST for that resource.
 // - Any other type fails the whole request, as in Kafka: every resource gets INVALID_REQUEST with
 //   the generic message.
 // Resources the principal may not DESCRIBE_CONFIGS get TOPIC_AUTHORIZATION_FAILED (topics) or
@@ -19,6 +21,7 @@ import {
   CONFIG_SOURCES,
   RESOURCE_TYPES,
   describeBrokerConfigs,
+  describeGroupConfigs,
   describeTopicConfigs,
   type DescribeOptions,
   type DescribedConfig,
@@ -74,6 +77,8 @@ function describe(
         );
       }
       return [];
+    case RESOURCE_TYPES.GROUP:
+      return describeGroupConfigs(metadata.groupConfigs(name), config, options);
     default:
       throw resourceTypeUnsupported(resource.resourceType);
   }

@@ -9,10 +9,17 @@
 //   change is validated as Kafka does (another id, read-only keys, bad values → INVALID_REQUEST),
 //   then stored in the metadata and applied at once (validateOnly stores nothing);
 // - BROKER_LOGGER (8): Samsa has no log4j loggers to change: INVALID_REQUEST, not supported yet;
-// - CLIENT_METRICS (16), GROUP (32): not supported yet; unknown types: INVALID_REQUEST "Unknown
+// - GROUP (32): a consumer group's overrides of group.consumer.* (Kafka 4.0's GroupConfig: SET and
+//   DELETE, INVALID_CONFIG for unknown keys or values outside the broker's min/max), stored in the
+//   metadata and read by the group coordinator; the group need not exist;
+// - CLIENT_METRICS (16): not supported yet; unknown types: INVALID_REQUEST "Unknown
 //   resource type N".
 // Resources the principal may not ALTER_CONFIGS get TOPIC_ / CLUSTER_AUTHORIZATION_FAILED.
-import { RESOURCE_TYPES, incrementalAlterBrokerConfigs } from '../../config/index.js';
+import {
+  RESOURCE_TYPES,
+  incrementalAlterBrokerConfigs,
+  incrementalAlterGroupConfigs,
+} from '../../config/index.js';
 import { KafkaError } from '../../errors/kafka-error.js';
 import { Apis } from '../../protocol/generated/index.js';
 import type {
@@ -56,8 +63,19 @@ export const incrementalAlterConfigsHandler = defineHandler({
               'INVALID_REQUEST',
               'Changing broker log levels is not supported yet',
             );
+          case RESOURCE_TYPES.GROUP: {
+            if (resourceName === '')
+              throw new KafkaError('INVALID_REQUEST', 'Group id must not be empty');
+            const { metadata } = ctx.services;
+            const next = incrementalAlterGroupConfigs(
+              metadata.groupConfigs(resourceName),
+              configs,
+              config,
+            );
+            if (!request.validateOnly) await metadata.setGroupConfigs(resourceName, next);
+            return;
+          }
           case RESOURCE_TYPES.CLIENT_METRICS:
-          case RESOURCE_TYPES.GROUP:
             throw resourceTypeUnsupported(resourceType);
           default:
             throw unknownResourceType(resourceType);

@@ -2,14 +2,14 @@
 // resource type names, Kafka's broker-id parsing of a resource name, the refusals for what Samsa
 // does not support yet, and the per-resource loop of both alter APIs (Kafka's ConfigAdminManager:
 // a resource named twice fails every occurrence, results follow the request order), and the
-// authorization of a config resource (Kafka: DESCRIBE_CONFIGS / ALTER_CONFIGS on the topic, or on
-// the cluster for BROKER and BROKER_LOGGER resources).
+// authorization of a config resource (Kafka: DESCRIBE_CONFIGS / ALTER_CONFIGS on the topic or the
+// group, or on the cluster for BROKER and BROKER_LOGGER resources).
 import { RESOURCE_TYPES } from '../../config/index.js';
 import { ErrorCodes, KafkaError } from '../../errors/kafka-error.js';
 import type { BrokerServices } from '../broker-services.js';
 import type { RequestContext } from '../handler.js';
 import { NO_ERROR, errorFields, type ErrorFields } from './error-fields.js';
-import { authorizeCluster, authorizeTopic } from '../access.js';
+import { authorizeCluster, authorizeGroup, authorizeTopic } from '../access.js';
 
 const TYPE_NAMES: ReadonlyMap<number, string> = new Map(
   Object.entries(RESOURCE_TYPES).map(([name, id]) => [id, name]),
@@ -52,6 +52,9 @@ export function authorizeConfigResource(
   if (resource.resourceType === RESOURCE_TYPES.TOPIC) {
     if (!authorizeTopic(ctx, operation, resource.resourceName))
       throw new KafkaError('TOPIC_AUTHORIZATION_FAILED');
+  } else if (resource.resourceType === RESOURCE_TYPES.GROUP) {
+    if (!authorizeGroup(ctx, operation, resource.resourceName))
+      throw new KafkaError('GROUP_AUTHORIZATION_FAILED');
   } else if (
     resource.resourceType === RESOURCE_TYPES.BROKER ||
     resource.resourceType === RESOURCE_TYPES.BROKER_LOGGER

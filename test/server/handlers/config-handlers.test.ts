@@ -14,6 +14,7 @@ const TOPIC = 2;
 const BROKER = 4;
 const BROKER_LOGGER = 8;
 const GROUP = 32;
+const CLIENT_METRICS = 16;
 
 async function describeTopic(client: WireClient, version: number, name: string, keys?: string[]) {
   const res = await client.send(Apis.DescribeConfigs, version, {
@@ -79,7 +80,7 @@ test('DescribeConfigs v0-4 on a topic: values, sources, isDefault (v0), synonyms
   });
 });
 
-test('DescribeConfigs: unknown topic, illegal name, broker ids, BROKER_LOGGER, unsupported GROUP', async () => {
+test('DescribeConfigs: unknown topic, illegal name, broker ids, BROKER_LOGGER, any GROUP, unsupported CLIENT_METRICS', async () => {
   await withBroker(async (client, broker) => {
     const nodeId = String(broker.broker.config.nodeId);
     const res = await client.send(Apis.DescribeConfigs, 4, {
@@ -93,6 +94,7 @@ test('DescribeConfigs: unknown topic, illegal name, broker ids, BROKER_LOGGER, u
         { resourceType: BROKER_LOGGER, resourceName: '', configurationKeys: null },
         { resourceType: BROKER_LOGGER, resourceName: 'x', configurationKeys: null },
         { resourceType: GROUP, resourceName: 'g', configurationKeys: null },
+        { resourceType: CLIENT_METRICS, resourceName: 'm', configurationKeys: null },
       ],
     });
     assert.deepEqual(
@@ -106,7 +108,8 @@ test('DescribeConfigs: unknown topic, illegal name, broker ids, BROKER_LOGGER, u
         [BROKER_LOGGER, nodeId, 0, 0],
         [BROKER_LOGGER, '', code.INVALID_REQUEST.code, 0],
         [BROKER_LOGGER, 'x', code.INVALID_REQUEST.code, 0],
-        [GROUP, 'g', code.INVALID_REQUEST.code, 0],
+        [GROUP, 'g', 0, 2],
+        [CLIENT_METRICS, 'm', code.INVALID_REQUEST.code, 0],
       ],
     );
     assert.equal(res.results[0]?.errorMessage, null, 'Kafka sends no message for an unknown topic');
