@@ -3,7 +3,10 @@
 // for one key; v4+ batch keys in `coordinatorKeys` and get one result each.
 // Key type 0 is a group (the first lookup creates __consumer_offsets); key type 1 a
 // transactional id (the first creates __transaction_state); any other type is INVALID_REQUEST.
+// With an authorizer, per key: DESCRIBE on the group (else GROUP_AUTHORIZATION_FAILED) or on the
+// transactional id (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED), before any topic is created.
 import { KafkaError } from '../../errors/kafka-error.js';
+import { AclOperation } from '../../metadata/acl-binding.js';
 import { Apis } from '../../protocol/generated/index.js';
 import type {
   FindCoordinatorRequest,
@@ -12,6 +15,7 @@ import type {
 } from '../../protocol/generated/api/find-coordinator.js';
 import type { BrokerServices } from '../broker-services.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import { authorizeGroup, authorizeTransactionalId } from '../access.js';
 import { errorFields } from './error-fields.js';
 import { GROUP_METADATA_TOPIC_NAME } from '../../coordinator/group/group-coordinator.js';
 import { TRANSACTION_STATE_TOPIC_NAME } from '../../coordinator/transaction/transaction-coordinator.js';
@@ -35,6 +39,10 @@ async function lookup(
   if (keyType !== GROUP && keyType !== TRANSACTION) {
     return failed(new KafkaError('INVALID_REQUEST', `Unsupported coordinator key type ${keyType}`));
   }
+  if (keyType === GROUP && !authorizeGroup(ctx, AclOperation.DESCRIBE, key))
+    return failed(new KafkaError('GROUP_AUTHORIZATION_FAILED'));
+  if (keyType === TRANSACTION && !authorizeTransactionalId(ctx, AclOperation.DESCRIBE, key))
+    return failed(new KafkaError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED'));
   const coordinator = keyType === GROUP ? ctx.services.groups : ctx.services.transactions;
   const topic = keyType === GROUP ? GROUP_METADATA_TOPIC_NAME : TRANSACTION_STATE_TOPIC_NAME;
   try {

@@ -1,5 +1,8 @@
 // Heartbeat (key 12), v0-4: keeps a classic member's session alive and tells it when the group
 // rebalances (REBALANCE_IN_PROGRESS). v3+ static members.
+// With an authorizer: READ on the group, else GROUP_AUTHORIZATION_FAILED.
+import { KafkaError } from '../../errors/kafka-error.js';
+import { AclOperation } from '../../metadata/acl-binding.js';
 import { Apis } from '../../protocol/generated/index.js';
 import type {
   HeartbeatRequest,
@@ -7,6 +10,7 @@ import type {
 } from '../../protocol/generated/api/heartbeat.js';
 import type { BrokerServices } from '../broker-services.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import { authorizeGroup } from '../access.js';
 import { groupContext, groupErrorCode } from './group-context.js';
 
 export const heartbeatHandler = defineHandler({
@@ -18,6 +22,8 @@ export const heartbeatHandler = defineHandler({
     request: HeartbeatRequest,
   ): Promise<HeartbeatResponse> {
     try {
+      if (!authorizeGroup(ctx, AclOperation.READ, request.groupId))
+        throw new KafkaError('GROUP_AUTHORIZATION_FAILED');
       return await ctx.services.groups.run(request.groupId, (shard) =>
         shard.heartbeat(request, groupContext(ctx)),
       );

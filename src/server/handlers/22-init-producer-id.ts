@@ -8,7 +8,11 @@
 // with INVALID_REQUEST; so do we. transaction.timeout.ms means nothing without a transactional id.
 // With a transactional id: the transaction coordinator (src/coordinator/transaction) hands out or
 // bumps the id's producer epoch, fencing older producers and aborting their open transaction.
+// With an authorizer, first: WRITE on the transactional id (else
+// TRANSACTIONAL_ID_AUTHORIZATION_FAILED); without one, IDEMPOTENT_WRITE on the cluster or WRITE on
+// some topic (Kafka 2.8+, KIP-679), else CLUSTER_AUTHORIZATION_FAILED.
 import { KafkaError } from '../../errors/kafka-error.js';
+import { AclOperation, ResourceType } from '../../metadata/acl-binding.js';
 import { Apis } from '../../protocol/generated/index.js';
 import type {
   InitProducerIdRequest,
@@ -16,6 +20,8 @@ import type {
 } from '../../protocol/generated/api/init-producer-id.js';
 import type { BrokerServices } from '../broker-services.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import { authorizeCluster, authorizeTransactionalId } from '../access.js';
+import { authorizeByResourceType } from './auth-helper.js';
 import { errorFields } from './error-fields.js';
 
 const NO_PRODUCER_ID = -1n;
@@ -38,10 +44,19 @@ export const initProducerIdHandler = defineHandler({
     ctx: RequestContext<BrokerServices>,
     request: InitProducerIdRequest,
   ): Promise<InitProducerIdResponse> {
+    const { transactionalId } = request;
+    if (transactionalId !== null) {
+      if (!authorizeTransactionalId(ctx, AclOperation.WRITE, transactionalId))
+        return failed(new KafkaError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED'));
+    } else if (
+      !authorizeCluster(ctx, AclOperation.IDEMPOTENT_WRITE) &&
+      !authorizeByResourceType(ctx, AclOperation.WRITE, ResourceType.TOPIC)
+    ) {
+      return failed(new KafkaError('CLUSTER_AUTHORIZATION_FAILED'));
+    }
     const noId = request.producerId === NO_PRODUCER_ID;
     const noEpoch = request.producerEpoch === NO_PRODUCER_EPOCH;
     if (noId !== noEpoch) return failed(new KafkaError('INVALID_REQUEST'));
-    const { transactionalId } = request;
     if (transactionalId !== null) {
       try {
         return await ctx.services.transactions.initProducerId(

@@ -1,6 +1,10 @@
 // AddOffsetsToTxn (key 25), v0-4: a transactional producer is about to commit a group's offsets
 // (sendOffsetsToTransaction): the group's __consumer_offsets partition joins the transaction, so
 // the commit or abort marker also reaches the offsets (TxnOffsetCommit, key 28).
+// With an authorizer: WRITE on the transactional id (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED),
+// then READ on the group (else GROUP_AUTHORIZATION_FAILED).
+import { KafkaError } from '../../errors/kafka-error.js';
+import { AclOperation } from '../../metadata/acl-binding.js';
 import { Apis } from '../../protocol/generated/index.js';
 import type {
   AddOffsetsToTxnRequest,
@@ -8,6 +12,7 @@ import type {
 } from '../../protocol/generated/api/add-offsets-to-txn.js';
 import type { BrokerServices } from '../broker-services.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import { authorizeGroup, authorizeTransactionalId } from '../access.js';
 import { errorFields } from './error-fields.js';
 
 export const addOffsetsToTxnHandler = defineHandler({
@@ -19,6 +24,10 @@ export const addOffsetsToTxnHandler = defineHandler({
     request: AddOffsetsToTxnRequest,
   ): Promise<AddOffsetsToTxnResponse> {
     try {
+      if (!authorizeTransactionalId(ctx, AclOperation.WRITE, request.transactionalId))
+        throw new KafkaError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED');
+      if (!authorizeGroup(ctx, AclOperation.READ, request.groupId))
+        throw new KafkaError('GROUP_AUTHORIZATION_FAILED');
       return await ctx.services.transactions.addOffsetsToTxn(request, {
         apiVersion: ctx.apiVersion,
       });

@@ -1,5 +1,7 @@
 // ListTransactions (key 66), v0-1: every transactional id this broker coordinates, filtered by
 // state and producer id; v1 adds a minimum duration of the open transaction.
+// With an authorizer: ids the principal may not DESCRIBE are left out.
+import { AclOperation } from '../../metadata/acl-binding.js';
 import { Apis } from '../../protocol/generated/index.js';
 import type {
   ListTransactionsRequest,
@@ -7,6 +9,7 @@ import type {
 } from '../../protocol/generated/api/list-transactions.js';
 import type { BrokerServices } from '../broker-services.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import { authorizeTransactionalId } from '../access.js';
 
 export const listTransactionsHandler = defineHandler({
   api: Apis.ListTransactions,
@@ -16,6 +19,12 @@ export const listTransactionsHandler = defineHandler({
     ctx: RequestContext<BrokerServices>,
     request: ListTransactionsRequest,
   ): ListTransactionsResponse {
-    return ctx.services.transactions.listTransactions(request);
+    const response = ctx.services.transactions.listTransactions(request);
+    return {
+      ...response,
+      transactionStates: response.transactionStates.filter((t) =>
+        authorizeTransactionalId(ctx, AclOperation.DESCRIBE, t.transactionalId),
+      ),
+    };
   },
 });
