@@ -62,6 +62,9 @@ const IMPLIES_DESCRIBE_CONFIGS = new Set<number>([
   AclOperation.ALTER_CONFIGS,
 ]);
 
+/** A name no ACL is expected to carry, as Kafka's default authorizeByResourceType probes with. */
+const PROBE_NAME = 'hardcode';
+
 function grants(aclOperation: number, operation: number): boolean {
   if (aclOperation === AclOperation.ALL || aclOperation === operation) return true;
   if (operation === AclOperation.DESCRIBE) return IMPLIES_DESCRIBE.has(aclOperation);
@@ -136,6 +139,44 @@ export class Authorizer {
     for (const op of operations)
       if (this.authorize(session, op, resourceType, name)) bits |= 1 << op;
     return bits;
+  }
+
+  /**
+   * Kafka's Authorizer.authorizeByResourceType: may the principal perform `operation` on at least
+   * one resource of `resourceType`? Yes when a probe name no ACL is expected to carry is allowed
+   * (super users, allow.everyone.if.no.acl.found, a wildcard ALLOW), or when some ALLOW of the
+   * principal (or User:*) from its host (or *) is not covered by a DENY: a LITERAL "*" DENY covers
+   * everything, a LITERAL DENY its own name, a PREFIXED DENY every name it starts.
+   */
+  authorizeByResourceType(session: Session, operation: number, resourceType: number): boolean {
+    if (this.authorize(session, operation, resourceType, PROBE_NAME)) return true;
+    const denyLiteral = new Set<string>();
+    const denyPrefixed = new Set<string>();
+    const allowed: { name: string; literal: boolean }[] = [];
+    let wildcardAllow = false;
+    for (const acl of this.#store.acls()) {
+      if (acl.resourceType !== resourceType) continue;
+      if (acl.host !== session.host && acl.host !== WILDCARD) continue;
+      if (acl.principal !== session.principal && acl.principal !== WILDCARD_PRINCIPAL) continue;
+      if (acl.operation !== operation && acl.operation !== AclOperation.ALL) continue;
+      const literal = acl.patternType === PatternType.LITERAL;
+      if (acl.permissionType === AclPermissionType.DENY) {
+        if (literal && acl.resourceName === WILDCARD) return false;
+        (literal ? denyLiteral : denyPrefixed).add(acl.resourceName);
+      } else {
+        if (literal && acl.resourceName === WILDCARD) wildcardAllow = true;
+        else allowed.push({ name: acl.resourceName, literal });
+      }
+    }
+    if (wildcardAllow) return true;
+    const deniedByPrefix = (name: string): boolean => {
+      for (let end = 1; end <= name.length; end++)
+        if (denyPrefixed.has(name.slice(0, end))) return true;
+      return false;
+    };
+    return allowed.some(
+      ({ name, literal }) => !(literal && denyLiteral.has(name)) && !deniedByPrefix(name),
+    );
   }
 
   *#applicable(resourceType: number, name: string): Generator<AclBinding> {

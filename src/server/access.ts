@@ -57,6 +57,18 @@ export const authorizeTransactionalId = (
   transactionalId: string,
 ): boolean => authorize(ctx, operation, ResourceType.TRANSACTIONAL_ID, transactionalId);
 
+/** May the principal perform `operation` on at least one resource of the type? (Kafka's authorizeByResourceType) */
+export function authorizeByResourceType(
+  ctx: Ctx,
+  operation: number,
+  resourceType: number,
+): boolean {
+  const { authorizer } = ctx.services;
+  return (
+    authorizer === null || authorizer.authorizeByResourceType(ctx.session, operation, resourceType)
+  );
+}
+
 /** Kafka's authorized-operations bit field for a resource: bit `op` set for each allowed one. */
 export function authorizedOperations(
   ctx: Ctx,

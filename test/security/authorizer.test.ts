@@ -228,3 +228,24 @@ test('DeleteAcls removes what each filter selects, reports it once, and survives
   );
   assert.equal(reopened.authorize(alice, Op.READ, ResourceType.TOPIC, 'payments'), true);
 });
+
+test('authorizeByResourceType: an ALLOW on some topic not covered by a DENY is enough', async () => {
+  const authorizer = await authorizerWith([
+    acl({ operation: Op.WRITE }),
+    acl({
+      resourceName: 'ord',
+      patternType: PatternType.PREFIXED,
+      operation: Op.WRITE,
+      permissionType: Perm.DENY,
+    }),
+  ]);
+  // The only ALLOW (orders) is covered by the PREFIXED DENY on "ord".
+  assert.equal(authorizer.authorizeByResourceType(alice, Op.WRITE, ResourceType.TOPIC), false);
+  await authorizer.createAcls([acl({ resourceName: 'payments', operation: Op.WRITE })]);
+  assert.equal(authorizer.authorizeByResourceType(alice, Op.WRITE, ResourceType.TOPIC), true);
+  assert.equal(authorizer.authorizeByResourceType(bob, Op.WRITE, ResourceType.TOPIC), false);
+  await authorizer.createAcls([
+    acl({ resourceName: '*', principal: 'User:*', operation: Op.WRITE, permissionType: Perm.DENY }),
+  ]);
+  assert.equal(authorizer.authorizeByResourceType(alice, Op.WRITE, ResourceType.TOPIC), false);
+});

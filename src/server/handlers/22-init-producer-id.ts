@@ -20,8 +20,7 @@ import type {
 } from '../../protocol/generated/api/init-producer-id.js';
 import type { BrokerServices } from '../broker-services.js';
 import { defineHandler, type RequestContext } from '../handler.js';
-import { authorizeCluster, authorizeTransactionalId } from '../access.js';
-import { authorizeByResourceType } from './auth-helper.js';
+import { authorizeByResourceType, authorizeCluster, authorizeTransactionalId } from '../access.js';
 import { errorFields } from './error-fields.js';
 
 const NO_PRODUCER_ID = -1n;
