@@ -10,9 +10,9 @@
 // An ACL applies when its resource pattern covers the resource (patternApplies), its principal is
 // the requester's or User:*, and its host is the requester's or *.
 //
-// The ACLs are indexed by resource type and literal name, with the prefixed patterns apart, and
-// the index is rebuilt from the store after every change, so a check touches only the ACLs that
-// can apply. The store stays the source of truth (cluster mode will refresh from its watch).
+// The ACLs are indexed by resource type, literal name and prefix (a check looks up the name's
+// slices of the prefix lengths in use), and the index is rebuilt from the store after every
+// change, so a check touches only the ACLs that can apply, however many there are. The store stays the source of truth (cluster mode will refresh from its watch).
 import {
   AclOperation,
   AclPermissionType,
@@ -26,7 +26,6 @@ import type { MetadataStore } from '../metadata/metadata-store.js';
 import { KafkaError } from '../errors/kafka-error.js';
 import {
   filterMatches,
-  patternApplies,
   validateBinding,
   validateFilter,
   type AclBindingFilter,
@@ -76,7 +75,16 @@ function grants(aclOperation: number, operation: number): boolean {
 interface TypeIndex {
   /** LITERAL ACLs by resource name ("*" included). */
   literal: Map<string, AclBinding[]>;
-  prefixed: AclBinding[];
+  /** PREFIXED ACLs by prefix. */
+  prefixed: Map<string, AclBinding[]>;
+  /** The lengths of those prefixes, ascending: a check looks up only these slices of a name. */
+  prefixLengths: number[];
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }
 
 export class Authorizer {
@@ -98,15 +106,15 @@ export class Authorizer {
     for (const acl of this.#store.acls()) {
       let forType = index.get(acl.resourceType);
       if (forType === undefined) {
-        forType = { literal: new Map(), prefixed: [] };
+        forType = { literal: new Map(), prefixed: new Map(), prefixLengths: [] };
         index.set(acl.resourceType, forType);
       }
-      if (acl.patternType === PatternType.PREFIXED) forType.prefixed.push(acl);
-      else {
-        const named = forType.literal.get(acl.resourceName);
-        if (named === undefined) forType.literal.set(acl.resourceName, [acl]);
-        else named.push(acl);
-      }
+      if (acl.patternType === PatternType.PREFIXED) push(forType.prefixed, acl.resourceName, acl);
+      else push(forType.literal, acl.resourceName, acl);
+    }
+    for (const forType of index.values()) {
+      const lengths = new Set([...forType.prefixed.keys()].map((prefix) => prefix.length));
+      forType.prefixLengths = [...lengths].sort((a, b) => a - b);
     }
     this.#index = index;
   }
@@ -184,7 +192,10 @@ export class Authorizer {
     if (forType === undefined) return;
     yield* forType.literal.get(name) ?? [];
     if (name !== WILDCARD) yield* forType.literal.get(WILDCARD) ?? [];
-    for (const acl of forType.prefixed) if (patternApplies(acl, name)) yield acl;
+    for (const length of forType.prefixLengths) {
+      if (length > name.length) break;
+      yield* forType.prefixed.get(name.slice(0, length)) ?? [];
+    }
   }
 
   /** CreateAcls: validates each binding, stores the valid ones, reports per binding. */

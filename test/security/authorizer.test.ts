@@ -249,3 +249,24 @@ test('authorizeByResourceType: an ALLOW on some topic not covered by a DENY is e
   ]);
   assert.equal(authorizer.authorizeByResourceType(alice, Op.WRITE, ResourceType.TOPIC), false);
 });
+
+test('prefixed ACLs of several lengths each apply to the names they start', async () => {
+  const authorizer = await authorizerWith([
+    acl({ resourceName: 'a', patternType: PatternType.PREFIXED, operation: Op.READ }),
+    acl({ resourceName: 'ab-', patternType: PatternType.PREFIXED, operation: Op.WRITE }),
+    acl({
+      resourceName: 'ab-long-prefix-',
+      patternType: PatternType.PREFIXED,
+      operation: Op.WRITE,
+      permissionType: Perm.DENY,
+    }),
+  ]);
+  assert.equal(authorizer.authorize(alice, Op.READ, ResourceType.TOPIC, 'ab-x'), true);
+  assert.equal(authorizer.authorize(alice, Op.WRITE, ResourceType.TOPIC, 'ab-x'), true);
+  assert.equal(
+    authorizer.authorize(alice, Op.WRITE, ResourceType.TOPIC, 'ab-long-prefix-1'),
+    false,
+  );
+  assert.equal(authorizer.authorize(alice, Op.WRITE, ResourceType.TOPIC, 'ab'), false);
+  assert.equal(authorizer.authorize(alice, Op.READ, ResourceType.TOPIC, 'b'), false);
+});
