@@ -1,7 +1,9 @@
-// samsa configs: kafka-configs.sh for topics and brokers. --describe prints Kafka's layout
+// samsa configs: kafka-configs.sh for topics, brokers and groups (Kafka 4.0's GROUP config
+// resources). --describe prints Kafka's layout
 // (`  name=value sensitive=false synonyms={SOURCE:name=value, …}`), dynamic configs only unless
-// --all; --alter sets and deletes configs with IncrementalAlterConfigs and fails, as Kafka does,
-// when a config to delete is not set on the entity.
+// --all; without a name it describes every topic (Metadata), broker (and the broker default) or
+// consumer group (ListGroups). --alter sets and deletes configs with IncrementalAlterConfigs and
+// fails, as Kafka does, when a config to delete is not set on the entity.
 import { readFileSync } from 'node:fs';
 import { parseProperties } from '../../config/index.js';
 import { Apis } from '../../protocol/generated/index.js';
@@ -15,6 +17,7 @@ import {
   describeConfigs,
   type ConfigEntry,
 } from './config-entries.js';
+import { listGroups } from './group-admin.js';
 import { matchTopics } from './topic-filter.js';
 
 const KAFKA_ENTITY_TYPES = [
@@ -27,7 +30,10 @@ const KAFKA_ENTITY_TYPES = [
   'client-metrics',
   'groups',
 ];
-type EntityType = 'topics' | 'brokers';
+type EntityType = 'topics' | 'brokers' | 'groups';
+const ENTITY_TYPES: readonly EntityType[] = ['topics', 'brokers', 'groups'];
+/** ConfigResource.Type.GROUP on the wire. */
+const RESOURCE_GROUP = 32;
 
 interface Entity {
   type: EntityType;
@@ -35,21 +41,30 @@ interface Entity {
   name: string | undefined;
 }
 
+/** Kafka's singular of an entity type, as its messages print it ("topic", "broker", "group"). */
+const singular = (type: EntityType): string => type.slice(0, -1);
+
+function isEntityType(type: string): type is EntityType {
+  return (ENTITY_TYPES as readonly string[]).includes(type);
+}
+
 const SET = 0;
 const DELETE = 1;
 
 export const configsCommand: Command = {
   name: 'configs',
-  summary: 'Describe and alter topic and broker configs',
+  summary: 'Describe and alter topic, broker and group configs',
   kafkaTool: 'kafka-configs.sh',
   usage: [
-    'samsa configs --describe [--all] --entity-type topics|brokers [--entity-name NAME | --entity-default]',
-    'samsa configs --alter --entity-type topics|brokers (--entity-name NAME | --entity-default)',
+    'samsa configs --describe [--all] --entity-type topics|brokers|groups [--entity-name NAME | --entity-default]',
+    'samsa configs --alter --entity-type topics|brokers|groups (--entity-name NAME | --entity-default)',
     '              [--add-config k1=v1,k2=[a,b]] [--add-config-file FILE] [--delete-config k1,k2]',
   ],
   description: [
-    'Shows the configs set on a topic or broker, each with its source and synonyms (--all adds',
-    'static and default values), and changes them. --topic NAME, --broker ID and --broker-defaults',
+    'Shows the configs set on a topic, broker or consumer group, each with its source and synonyms',
+    '(--all adds static and default values), and changes them. Groups have',
+    'consumer.session.timeout.ms and consumer.heartbeat.interval.ms, bounded by the broker’s',
+    'group.consumer.min/max settings. --topic NAME, --broker ID, --broker-defaults and --group ID',
     'are shorthands for the entity flags. Square brackets group a value that contains commas.',
   ].join('\n'),
   words: ['--describe', '--alter'],
@@ -61,11 +76,16 @@ export const configsCommand: Command = {
     {
       name: 'entity-type',
       kind: 'list',
-      placeholder: 'topics|brokers',
+      placeholder: 'topics|brokers|groups',
       help: 'Type of entity',
-      complete: ['topics', 'brokers'],
+      complete: ENTITY_TYPES,
     },
-    { name: 'entity-name', kind: 'list', placeholder: 'NAME', help: 'Topic name or broker id' },
+    {
+      name: 'entity-name',
+      kind: 'list',
+      placeholder: 'NAME',
+      help: 'Topic name, broker id or group id',
+    },
     { name: 'entity-default', kind: 'boolean', help: 'The cluster-wide default (brokers)' },
     {
       name: 'topic',
@@ -84,6 +104,13 @@ export const configsCommand: Command = {
       name: 'broker-defaults',
       kind: 'boolean',
       help: 'Shorthand for --entity-type brokers --entity-default',
+    },
+    {
+      name: 'group',
+      kind: 'value',
+      placeholder: 'ID',
+      help: 'Shorthand for --entity-type groups --entity-name ID',
+      complete: 'group',
     },
     {
       name: 'add-config',
@@ -116,6 +143,10 @@ export const configsCommand: Command = {
     'samsa configs --describe --entity-type brokers --entity-name 1',
     'samsa configs --alter --entity-type brokers --entity-default --add-config log.retention.ms=3600000',
     'samsa configs --describe --entity-type brokers --output json',
+    'samsa configs --alter --entity-type groups --entity-name billing --add-config consumer.session.timeout.ms=50000',
+    'samsa configs --describe --all --group billing',
+    'samsa configs --alter --group billing --delete-config consumer.session.timeout.ms',
+    'samsa configs --describe --entity-type groups  # every consumer group',
   ],
   async run({ args, out }) {
     const action = oneAction(args, ['describe', 'alter']);
@@ -152,7 +183,8 @@ export const configsCommand: Command = {
 function parseEntity(args: ParsedArgs, action: 'describe' | 'alter'): Entity {
   const types: string[] = [...args.values('entity-type')];
   const names: string[] = [...args.values('entity-name')];
-  const shorthand = args.has('topic') || args.has('broker') || args.has('broker-defaults');
+  const shorthand =
+    args.has('topic') || args.has('broker') || args.has('broker-defaults') || args.has('group');
   if (shorthand && (types.length > 0 || names.length > 0 || args.has('entity-default'))) {
     throw new UsageError(
       '--entity-{type,name,default} should not be used in conjunction with specific entity flags',
@@ -166,6 +198,10 @@ function parseEntity(args: ParsedArgs, action: 'describe' | 'alter'): Entity {
     types.push('brokers');
     names.push(args.value('broker')!);
   }
+  if (args.has('group')) {
+    types.push('groups');
+    names.push(args.value('group')!);
+  }
   if (args.has('broker-defaults')) types.push('brokers');
   const isDefault = args.has('entity-default') || args.has('broker-defaults');
   if (types.length === 0) throw new UsageError('At least one entity type must be specified');
@@ -177,9 +213,9 @@ function parseEntity(args: ParsedArgs, action: 'describe' | 'alter'): Entity {
       `Invalid entity type ${type}, the entity type must be one of ${KAFKA_ENTITY_TYPES.join(', ')} with a --bootstrap-server or --bootstrap-controller argument`,
     );
   }
-  if (type !== 'topics' && type !== 'brokers') {
+  if (!isEntityType(type)) {
     throw new UsageError(
-      `Entity type ${type} is not supported by samsa configs yet: use topics or brokers`,
+      `Entity type ${type} is not supported by samsa configs yet: use topics, brokers or groups`,
     );
   }
   if (names.length > 1) throw new UsageError('Only one --entity-name may be given');
@@ -194,6 +230,15 @@ function parseEntity(args: ParsedArgs, action: 'describe' | 'alter'): Entity {
   }
   if (isDefault && type === 'topics') {
     throw new UsageError(`--entity-default must not be specified with --${action} of topics`);
+  }
+  if (type === 'groups') {
+    // Kafka: groups have no default entity, and an empty name is no name.
+    if (isDefault && action === 'describe') {
+      throw new UsageError('--entity-default must not be specified with --describe of groups');
+    }
+    if (action === 'alter' && (name === undefined || name === '')) {
+      throw new UsageError('An entity name must be specified with --alter of groups');
+    }
   }
   if (action === 'alter' && name === undefined && !isDefault) {
     throw new UsageError(
@@ -273,14 +318,33 @@ function configsToAdd(args: ParsedArgs): { name: string; value: string }[] {
   return [...out].map(([name, value]) => ({ name, value }));
 }
 
+const RESOURCE_TYPES: Readonly<Record<EntityType, number>> = {
+  topics: RESOURCE_TOPIC,
+  brokers: RESOURCE_BROKER,
+  groups: RESOURCE_GROUP,
+};
+
 function resourceOf(entity: Entity, name: string): { type: number; name: string } {
-  return { type: entity.type === 'topics' ? RESOURCE_TOPIC : RESOURCE_BROKER, name };
+  return { type: RESOURCE_TYPES[entity.type], name };
+}
+
+/** The broker default ("" with --entity-default): brokers are the only type that has one. */
+function isBrokerDefault(entity: Entity, name: string): boolean {
+  return entity.type === 'brokers' && name === '';
 }
 
 /** The source of configs set on the entity itself (what --describe shows without --all). */
 function dynamicSource(entity: Entity, name: string): string {
   if (entity.type === 'topics') return 'DYNAMIC_TOPIC_CONFIG';
+  if (entity.type === 'groups') return 'DYNAMIC_GROUP_CONFIG';
   return name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG';
+}
+
+/** The entities --describe covers when no name was given, as Kafka's ConfigCommand lists them. */
+async function allEntities(client: KafkaClient, type: EntityType): Promise<string[]> {
+  if (type === 'topics') return matchTopics(await client.metadata(null), undefined, false);
+  if (type === 'groups') return (await listGroups(client)).map((g) => g.groupId);
+  return [...[...client.brokers.keys()].sort((a, b) => a - b).map(String), ''];
 }
 
 async function describe(
@@ -290,11 +354,7 @@ async function describe(
   json: boolean,
   out: Output,
 ): Promise<number> {
-  let names: string[];
-  if (entity.name !== undefined) names = [entity.name];
-  else if (entity.type === 'topics')
-    names = matchTopics(await client.metadata(null), undefined, false);
-  else names = [...[...client.brokers.keys()].sort((a, b) => a - b).map(String), ''];
+  const names = entity.name !== undefined ? [entity.name] : await allEntities(client, entity.type);
   const described: { name: string; entries: ConfigEntry[] }[] = [];
   for (const name of names) {
     const entries = (await describeConfigs(client, resourceOf(entity, name), { synonyms: true }))
@@ -306,7 +366,7 @@ async function describe(
     out.json(
       described.map((d) => ({
         entityType: entity.type,
-        entityName: d.name === '' ? null : d.name,
+        entityName: isBrokerDefault(entity, d.name) ? null : d.name,
         configs: d.entries.map((e) => ({
           name: e.name,
           value: e.value,
@@ -319,12 +379,11 @@ async function describe(
     );
     return 0;
   }
-  const singular = entity.type === 'topics' ? 'topic' : 'broker';
   for (const d of described) {
     out.line(
-      d.name === ''
+      isBrokerDefault(entity, d.name)
         ? `Default configs for ${entity.type} in the cluster are:`
-        : `${all ? 'All' : 'Dynamic'} configs for ${singular} ${d.name} are:`,
+        : `${all ? 'All' : 'Dynamic'} configs for ${singular(entity.type)} ${d.name} are:`,
     );
     for (const e of d.entries) {
       const synonyms = e.synonyms
@@ -377,9 +436,9 @@ async function alter(
     throw kafkaErrorFor(result.errorCode, result.errorMessage);
   }
   out.line(
-    name === ''
+    isBrokerDefault(entity, name)
       ? `Completed updating default config for ${entity.type} in the cluster.`
-      : `Completed updating config for ${entity.type === 'topics' ? 'topic' : 'broker'} ${name}.`,
+      : `Completed updating config for ${singular(entity.type)} ${name}.`,
   );
   return 0;
 }
