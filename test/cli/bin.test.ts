@@ -196,6 +196,7 @@ test('bash completion completes commands, flags, choices and topic names from th
       assert.deepEqual(await complete(['samsa', 'configs', '--entity-type', '']), [
         'topics',
         'brokers',
+        'groups',
       ]);
       assert.deepEqual(await complete(['samsa', 'topics', '--config', 'retention.m']), [
         'retention.ms=',
