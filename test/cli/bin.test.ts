@@ -197,6 +197,7 @@ test('bash completion completes commands, flags, choices and topic names from th
         'topics',
         'brokers',
         'groups',
+        'users',
       ]);
       assert.deepEqual(await complete(['samsa', 'topics', '--config', 'retention.m']), [
         'retention.ms=',

@@ -1,8 +1,12 @@
 // samsa configs against a live broker: kafka-configs.sh's describe layout (sources, synonyms)
 // as golden text, --alter for topics, brokers, the broker default and consumer groups (Kafka
-// 4.0's GROUP config resources), and its errors.
+// 4.0's GROUP config resources) and users' SCRAM credentials (KIP-554), and their errors.
 import assert from 'node:assert/strict';
+import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { parseScramCredential } from '../../src/cli/commands/configs-users.js';
 import { parseAddConfig } from '../../src/cli/commands/configs.js';
 import { withBroker } from '../support/broker.js';
 import { samsa } from './helpers.js';
@@ -36,6 +40,44 @@ test('--add-config splits on commas outside brackets, as Kafka does', () => {
   assert.throws(
     () => parseAddConfig('bad key!=1'),
     /Invalid character found for config key: bad key!/,
+  );
+  assert.throws(
+    () => parseAddConfig('retention.ms=1,SCRAM-SHA-256=[password=secret'),
+    /^UsageError: Invalid entity config: the "\[" in the value of SCRAM-SHA-256 has no matching "\]"$/,
+  );
+});
+
+test('SCRAM credentials parse as Kafka’s [iterations=N,]password=SECRET', () => {
+  assert.deepEqual(parseScramCredential('SCRAM-SHA-256', 'iterations=8192,password=a,b=c'), {
+    iterations: 8192,
+    password: 'a,b=c',
+  });
+  assert.deepEqual(parseScramCredential('SCRAM-SHA-512', 'password=s'), {
+    iterations: 4096,
+    password: 's',
+  });
+  assert.deepEqual(parseScramCredential('SCRAM-SHA-512', 'iterations=-1,password=s'), {
+    iterations: 4096,
+    password: 's',
+  });
+  for (const bad of [
+    'secret',
+    'iterations=,password=s',
+    'iterations=x,password=s',
+    'iterations=99999999999,password=s',
+  ]) {
+    assert.throws(
+      () => parseScramCredential('SCRAM-SHA-256', bad),
+      (err: Error) =>
+        err.name === 'UsageError' &&
+        err.message ===
+          'Invalid credential property SCRAM-SHA-256: expected SCRAM-SHA-256=[iterations=N,password=SECRET] or SCRAM-SHA-256=[password=SECRET]',
+      bad,
+    );
+  }
+  assert.throws(
+    () => parseScramCredential('SCRAM-SHA-256', 'iterations=4095,password=s'),
+    /^Error: Iterations 4095 is less than the minimum 4096 required for SCRAM-SHA-256$/,
   );
 });
 
@@ -229,9 +271,12 @@ test('broker and broker-default configs; errors name the key', async () => {
       nothing.stderr,
       /At least one of --add-config, --add-config-file, or --delete-config/,
     );
-    const users = await samsa(['configs', '--describe', '--entity-type', 'users', ...bs]);
-    assert.equal(users.code, 2);
-    assert.match(users.stderr, /users is not supported by samsa configs yet/);
+    const clients = await samsa(['configs', '--describe', '--entity-type', 'clients', ...bs]);
+    assert.equal(clients.code, 2);
+    assert.match(
+      clients.stderr,
+      /clients is not supported by samsa configs yet: use topics, brokers, groups or users/,
+    );
   });
 });
 
@@ -492,12 +537,362 @@ test('group config errors: one line, exit 1 from the broker, exit 2 for usage', 
   });
 });
 
-test('--entity-type completes groups, and --group completes group names', async () => {
+/** The credentials the broker keeps (never a password), from its metadata file. */
+function storedCredentials(dataDir: string): {
+  user: string;
+  mechanism: number;
+  iterations: number;
+  salt: string;
+  storedKey: string;
+  serverKey: string;
+}[] {
+  const text = readFileSync(join(dataDir, '__samsa_metadata.json'), 'utf8');
+  assert.ok(!text.includes('-secret'), 'no password reaches the broker');
+  return (JSON.parse(text) as { scramCredentials?: ReturnType<typeof storedCredentials> })
+    .scramCredentials!;
+}
+
+test('user SCRAM credentials: set, describe one user and every user, delete one mechanism', async () => {
+  await withBroker(async ({ bootstrap, dataDir }) => {
+    const bs = ['--bootstrap-server', bootstrap];
+    assert.deepEqual(await samsa(['configs', '--describe', '--entity-type', 'users', ...bs]), {
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
+
+    // Both mechanisms in one command (sent one by one: see alterUserScramCredentials).
+    assert.deepEqual(
+      await samsa([
+        'configs',
+        '--alter',
+        '--add-config',
+        'SCRAM-SHA-256=[iterations=8192,password=alice-secret],SCRAM-SHA-512=[password=alice-secret]',
+        '--entity-type',
+        'users',
+        '--entity-name',
+        'alice',
+        ...bs,
+      ]),
+      { code: 0, stdout: 'Completed updating config for user alice.\n', stderr: '' },
+    );
+    assert.deepEqual(
+      await samsa([
+        'configs',
+        '--alter',
+        '--user',
+        'bob',
+        '--add-config',
+        'SCRAM-SHA-512=[iterations=16384,password=bob-secret]',
+        ...bs,
+      ]),
+      { code: 0, stdout: 'Completed updating config for user bob.\n', stderr: '' },
+    );
+
+    // The salted password is PBKDF2 of the password: the broker's StoredKey and ServerKey
+    // (RFC 5802) follow from the password, the salt and the iterations.
+    const stored = storedCredentials(dataDir);
+    assert.deepEqual(stored.map((c) => [c.user, c.mechanism, c.iterations]).sort(), [
+      ['alice', 1, 8192],
+      ['alice', 2, 4096],
+      ['bob', 2, 16384],
+    ]);
+    for (const c of stored) {
+      const [hash, length] = c.mechanism === 1 ? ['sha256', 32] : ['sha512', 64];
+      const salted = pbkdf2Sync(
+        `${c.user}-secret`,
+        Buffer.from(c.salt, 'base64'),
+        c.iterations,
+        length,
+        hash,
+      );
+      const clientKey = createHmac(hash, salted).update('Client Key').digest();
+      assert.equal(c.storedKey, createHash(hash).update(clientKey).digest('base64'), c.user);
+      assert.equal(c.serverKey, createHmac(hash, salted).update('Server Key').digest('base64'));
+    }
+
+    assert.deepEqual(
+      await samsa([
+        'configs',
+        '--describe',
+        '--entity-type',
+        'users',
+        '--entity-name',
+        'alice',
+        ...bs,
+      ]),
+      {
+        code: 0,
+        stdout:
+          "SCRAM credential configs for user-principal 'alice' are SCRAM-SHA-256=iterations=8192, SCRAM-SHA-512=iterations=4096\n",
+        stderr: '',
+      },
+    );
+    assert.deepEqual(await samsa(['configs', '--describe', '--entity-type', 'users', ...bs]), {
+      code: 0,
+      stdout:
+        "SCRAM credential configs for user-principal 'alice' are SCRAM-SHA-256=iterations=8192, SCRAM-SHA-512=iterations=4096\n" +
+        "SCRAM credential configs for user-principal 'bob' are SCRAM-SHA-512=iterations=16384\n",
+      stderr: '',
+    });
+    const json = await samsa([
+      'configs',
+      '--describe',
+      '--entity-type',
+      'users',
+      '--output',
+      'json',
+      ...bs,
+    ]);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), [
+      {
+        entityType: 'users',
+        entityName: 'alice',
+        scramCredentials: [
+          { mechanism: 'SCRAM-SHA-256', iterations: 8192 },
+          { mechanism: 'SCRAM-SHA-512', iterations: 4096 },
+        ],
+      },
+      {
+        entityType: 'users',
+        entityName: 'bob',
+        scramCredentials: [{ mechanism: 'SCRAM-SHA-512', iterations: 16384 }],
+      },
+    ]);
+    assert.deepEqual(
+      JSON.parse(
+        (await samsa(['configs', '--describe', '--user', 'bob', '--output', 'json', ...bs])).stdout,
+      ),
+      [
+        {
+          entityType: 'users',
+          entityName: 'bob',
+          scramCredentials: [{ mechanism: 'SCRAM-SHA-512', iterations: 16384 }],
+        },
+      ],
+    );
+
+    assert.deepEqual(
+      await samsa([
+        'configs',
+        '--alter',
+        '--delete-config',
+        'SCRAM-SHA-512',
+        '--entity-type',
+        'users',
+        '--entity-name',
+        'alice',
+        ...bs,
+      ]),
+      { code: 0, stdout: 'Completed updating config for user alice.\n', stderr: '' },
+    );
+    assert.equal(
+      (await samsa(['configs', '--describe', '--user', 'alice', ...bs])).stdout,
+      "SCRAM credential configs for user-principal 'alice' are SCRAM-SHA-256=iterations=8192\n",
+    );
+    // Setting a mechanism again replaces it.
+    const reset = await samsa([
+      'configs',
+      '--alter',
+      '--user',
+      'alice',
+      '--add-config',
+      'SCRAM-SHA-256=[password=alice-secret]',
+      ...bs,
+    ]);
+    assert.equal(reset.code, 0, reset.stderr);
+    assert.equal(
+      (await samsa(['configs', '--describe', '--user', 'alice', ...bs])).stdout,
+      "SCRAM credential configs for user-principal 'alice' are SCRAM-SHA-256=iterations=4096\n",
+    );
+  });
+});
+
+test('user SCRAM credential errors: one line, exit 1 from the broker, exit 2 for usage', async () => {
+  await withBroker(async ({ bootstrap }) => {
+    const bs = ['--bootstrap-server', bootstrap];
+    const alterAlice = (...flags: string[]) =>
+      samsa([
+        'configs',
+        '--alter',
+        '--entity-type',
+        'users',
+        '--entity-name',
+        'alice',
+        ...flags,
+        ...bs,
+      ]);
+    const failed = (code: number, message: string) => ({
+      code,
+      stdout: '',
+      stderr: `samsa configs: ${message}\n`,
+    });
+
+    assert.deepEqual(
+      await alterAlice('--add-config', 'SCRAM-SHA-256=[iterations=1024,password=alice-secret]'),
+      failed(1, 'Iterations 1024 is less than the minimum 4096 required for SCRAM-SHA-256'),
+    );
+    assert.deepEqual(
+      await alterAlice('--add-config', 'SCRAM-SHA-512=[iterations=20000,password=alice-secret]'),
+      failed(
+        1,
+        'Cannot alter SCRAM credentials of user alice: Too many iterations (UNACCEPTABLE_CREDENTIAL)',
+      ),
+    );
+    assert.deepEqual(
+      await alterAlice('--delete-config', 'SCRAM-SHA-512'),
+      failed(
+        1,
+        'Cannot alter SCRAM credentials of user alice: Attempt to delete a user credential that does not exist (RESOURCE_NOT_FOUND)',
+      ),
+    );
+    assert.deepEqual(
+      await samsa(['configs', '--describe', '--user', 'alice', ...bs]),
+      failed(
+        1,
+        'Attempt to describe a user credential that does not exist: alice (RESOURCE_NOT_FOUND)',
+      ),
+    );
+    // Two changes sent one by one: the second fails, and the message says what the first did.
+    assert.deepEqual(
+      await alterAlice(
+        '--add-config',
+        'SCRAM-SHA-256=[password=alice-secret],SCRAM-SHA-512=[iterations=20000,password=alice-secret]',
+      ),
+      failed(
+        1,
+        'Cannot set SCRAM-SHA-512 for user alice: Too many iterations (UNACCEPTABLE_CREDENTIAL); already done: set SCRAM-SHA-256',
+      ),
+    );
+    // One mechanism set and deleted at once is Kafka's duplicate, sent as it is.
+    assert.deepEqual(
+      await alterAlice(
+        '--add-config',
+        'SCRAM-SHA-256=[password=alice-secret]',
+        '--delete-config',
+        'SCRAM-SHA-256',
+      ),
+      failed(
+        1,
+        'Cannot alter SCRAM credentials of user alice: A user credential cannot be altered twice in the same request (DUPLICATE_RESOURCE)',
+      ),
+    );
+
+    assert.deepEqual(
+      await alterAlice(
+        '--add-config',
+        'producer_byte_rate=1024,SCRAM-SHA-256=[password=alice-secret]',
+      ),
+      failed(
+        2,
+        'Client quotas are not supported yet: producer_byte_rate cannot be set for users (only SCRAM-SHA-256 and SCRAM-SHA-512 credentials)',
+      ),
+    );
+    assert.deepEqual(
+      await alterAlice('--delete-config', 'consumer_byte_rate'),
+      failed(
+        2,
+        'Client quotas are not supported yet: consumer_byte_rate cannot be set for users (only SCRAM-SHA-256 and SCRAM-SHA-512 credentials)',
+      ),
+    );
+    assert.deepEqual(
+      await alterAlice('--add-config', 'SCRAM-SHA-256=[iterations=8192,password=alice-secret'),
+      failed(2, 'Invalid entity config: the "[" in the value of SCRAM-SHA-256 has no matching "]"'),
+    );
+    assert.deepEqual(
+      await alterAlice('--add-config', 'SCRAM-SHA-256=[iterations=many,password=alice-secret]'),
+      failed(
+        2,
+        'Invalid credential property SCRAM-SHA-256: expected SCRAM-SHA-256=[iterations=N,password=SECRET] or SCRAM-SHA-256=[password=SECRET]',
+      ),
+    );
+    assert.deepEqual(
+      await alterAlice('--add-config', 'SCRAM-SHA-1=[password=alice-secret]'),
+      failed(
+        2,
+        "Only SCRAM credential configs can be added for 'users' using --bootstrap-server. Unexpected config names: SCRAM-SHA-1",
+      ),
+    );
+    assert.deepEqual(
+      await alterAlice('--delete-config', 'retention.ms'),
+      failed(
+        2,
+        "Only SCRAM credential configs can be deleted for 'users' using --bootstrap-server. Unexpected config names: retention.ms",
+      ),
+    );
+    const withDefault = await samsa([
+      'configs',
+      '--alter',
+      '--entity-type',
+      'users',
+      '--entity-default',
+      '--add-config',
+      'SCRAM-SHA-256=[password=alice-secret]',
+      ...bs,
+    ]);
+    assert.deepEqual(
+      withDefault,
+      failed(
+        2,
+        'The use of --entity-default or --user-defaults is not allowed with User SCRAM Credentials using --bootstrap-server.',
+      ),
+    );
+    const describeDefault = await samsa([
+      'configs',
+      '--describe',
+      '--entity-type',
+      'users',
+      '--entity-default',
+      ...bs,
+    ]);
+    assert.equal(describeDefault.code, 2);
+    assert.match(describeDefault.stderr, /^samsa configs: Client quotas are not supported yet/);
+    const noName = await samsa([
+      'configs',
+      '--alter',
+      '--entity-type',
+      'users',
+      '--add-config',
+      'SCRAM-SHA-256=[password=x]',
+      ...bs,
+    ]);
+    assert.equal(noName.code, 2);
+    assert.match(
+      noName.stderr,
+      /An entity-name or default entity must be specified with --alter of users/,
+    );
+    const mixed = await samsa([
+      'configs',
+      '--describe',
+      '--user',
+      'alice',
+      '--entity-type',
+      'users',
+      ...bs,
+    ]);
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.stderr, /should not be used in conjunction with specific entity flags/);
+
+    assert.deepEqual(
+      await samsa(['configs', '--describe', '--entity-type', 'users', ...bs]),
+      {
+        code: 0,
+        stdout:
+          "SCRAM credential configs for user-principal 'alice' are SCRAM-SHA-256=iterations=4096\n",
+        stderr: '',
+      },
+      'no failed alter left a credential but the one it reported as done',
+    );
+  });
+});
+
+test('--entity-type completes groups and users, and --group completes group names', async () => {
   const bash = await samsa(['completion', 'bash']);
   assert.equal(bash.code, 0, bash.stderr);
   assert.match(
     bash.stdout,
-    /configs:--entity-type\) COMPREPLY=\(\$\(compgen -W "topics brokers groups"/,
+    /configs:--entity-type\) COMPREPLY=\(\$\(compgen -W "topics brokers groups users"/,
   );
   assert.match(
     bash.stdout,
@@ -505,5 +900,5 @@ test('--entity-type completes groups, and --group completes group names', async 
   );
   const zsh = await samsa(['completion', 'zsh']);
   assert.equal(zsh.code, 0, zsh.stderr);
-  assert.match(zsh.stdout, /topics brokers groups/);
+  assert.match(zsh.stdout, /topics brokers groups users/);
 });

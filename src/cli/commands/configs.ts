@@ -1,5 +1,5 @@
 // samsa configs: kafka-configs.sh for topics, brokers and groups (Kafka 4.0's GROUP config
-// resources). --describe prints Kafka's layout
+// resources), and users' SCRAM credentials (see configs-users.ts). --describe prints Kafka's layout
 // (`  name=value sensitive=false synonyms={SOURCE:name=value, …}`), dynamic configs only unless
 // --all; without a name it describes every topic (Metadata), broker (and the broker default) or
 // consumer group (ListGroups). --alter sets and deletes configs with IncrementalAlterConfigs and
@@ -17,6 +17,12 @@ import {
   describeConfigs,
   type ConfigEntry,
 } from './config-entries.js';
+import {
+  alterUserScramCredentials,
+  describeUserScramCredentials,
+  refuseDefaultUser,
+  scramAlterations,
+} from './configs-users.js';
 import { listGroups } from './group-admin.js';
 import { matchTopics } from './topic-filter.js';
 
@@ -30,8 +36,10 @@ const KAFKA_ENTITY_TYPES = [
   'client-metrics',
   'groups',
 ];
-type EntityType = 'topics' | 'brokers' | 'groups';
-const ENTITY_TYPES: readonly EntityType[] = ['topics', 'brokers', 'groups'];
+type EntityType = 'topics' | 'brokers' | 'groups' | 'users';
+const ENTITY_TYPES: readonly EntityType[] = ['topics', 'brokers', 'groups', 'users'];
+/** The entity types that are config resources (DescribeConfigs, IncrementalAlterConfigs). */
+type ResourceEntityType = Exclude<EntityType, 'users'>;
 /** ConfigResource.Type.GROUP on the wire. */
 const RESOURCE_GROUP = 32;
 
@@ -41,7 +49,7 @@ interface Entity {
   name: string | undefined;
 }
 
-/** Kafka's singular of an entity type, as its messages print it ("topic", "broker", "group"). */
+/** Kafka's singular of an entity type, as its messages print it ("topic", "broker", "user"). */
 const singular = (type: EntityType): string => type.slice(0, -1);
 
 function isEntityType(type: string): type is EntityType {
@@ -53,18 +61,21 @@ const DELETE = 1;
 
 export const configsCommand: Command = {
   name: 'configs',
-  summary: 'Describe and alter topic, broker and group configs',
+  summary: 'Describe and alter topic, broker and group configs and SCRAM credentials',
   kafkaTool: 'kafka-configs.sh',
   usage: [
-    'samsa configs --describe [--all] --entity-type topics|brokers|groups [--entity-name NAME | --entity-default]',
-    'samsa configs --alter --entity-type topics|brokers|groups (--entity-name NAME | --entity-default)',
+    'samsa configs --describe [--all] --entity-type topics|brokers|groups|users [--entity-name NAME | --entity-default]',
+    'samsa configs --alter --entity-type topics|brokers|groups|users (--entity-name NAME | --entity-default)',
     '              [--add-config k1=v1,k2=[a,b]] [--add-config-file FILE] [--delete-config k1,k2]',
   ],
   description: [
     'Shows the configs set on a topic, broker or consumer group, each with its source and synonyms',
     '(--all adds static and default values), and changes them. Groups have',
     'consumer.session.timeout.ms and consumer.heartbeat.interval.ms, bounded by the broker’s',
-    'group.consumer.min/max settings. --topic NAME, --broker ID, --broker-defaults and --group ID',
+    'group.consumer.min/max settings. Users have SCRAM credentials:',
+    'SCRAM-SHA-256=[iterations=8192,password=SECRET] sets one (iterations 4096 to 16384, default',
+    '4096; only a salted password is sent), --delete-config SCRAM-SHA-256 removes it; client quotas',
+    'are not supported yet. --topic NAME, --broker ID, --broker-defaults, --group ID and --user NAME',
     'are shorthands for the entity flags. Square brackets group a value that contains commas.',
   ].join('\n'),
   words: ['--describe', '--alter'],
@@ -76,7 +87,7 @@ export const configsCommand: Command = {
     {
       name: 'entity-type',
       kind: 'list',
-      placeholder: 'topics|brokers|groups',
+      placeholder: 'topics|brokers|groups|users',
       help: 'Type of entity',
       complete: ENTITY_TYPES,
     },
@@ -84,7 +95,7 @@ export const configsCommand: Command = {
       name: 'entity-name',
       kind: 'list',
       placeholder: 'NAME',
-      help: 'Topic name, broker id or group id',
+      help: 'Topic name, broker id, group id or user principal name',
     },
     { name: 'entity-default', kind: 'boolean', help: 'The cluster-wide default (brokers)' },
     {
@@ -111,6 +122,12 @@ export const configsCommand: Command = {
       placeholder: 'ID',
       help: 'Shorthand for --entity-type groups --entity-name ID',
       complete: 'group',
+    },
+    {
+      name: 'user',
+      kind: 'value',
+      placeholder: 'NAME',
+      help: 'Shorthand for --entity-type users --entity-name NAME',
     },
     {
       name: 'add-config',
@@ -147,6 +164,9 @@ export const configsCommand: Command = {
     'samsa configs --describe --all --group billing',
     'samsa configs --alter --group billing --delete-config consumer.session.timeout.ms',
     'samsa configs --describe --entity-type groups  # every consumer group',
+    "samsa configs --alter --entity-type users --entity-name alice --add-config 'SCRAM-SHA-256=[iterations=8192,password=alice-secret],SCRAM-SHA-512=[password=alice-secret]'",
+    'samsa configs --alter --user alice --delete-config SCRAM-SHA-512',
+    'samsa configs --describe --entity-type users  # every user with SCRAM credentials',
   ],
   async run({ args, out }) {
     const action = oneAction(args, ['describe', 'alter']);
@@ -156,7 +176,14 @@ export const configsCommand: Command = {
       for (const f of ['add-config', 'add-config-file', 'delete-config']) {
         if (args.has(f)) throw new UsageError(`Option --${f} cannot be used with --describe`);
       }
-      return withClient(args, (client) => describe(client, entity, args.has('all'), json, out));
+      if (entity.type === 'users') {
+        // Kafka ignores --all for users: SCRAM credentials have no static or default values.
+        return withClient(args, (client) =>
+          describeUserScramCredentials(client, entity.name, json, out),
+        );
+      }
+      const resource: ResourceEntity = { type: entity.type, name: entity.name };
+      return withClient(args, (client) => describe(client, resource, args.has('all'), json, out));
     }
     if (json) throw new UsageError('--output json applies to --describe, not --alter');
     if (args.has('all')) throw new UsageError('Option --all cannot be used with --alter');
@@ -176,7 +203,17 @@ export const configsCommand: Command = {
         'At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter',
       );
     }
-    return withClient(args, (client) => alter(client, entity, toSet, toDelete, out));
+    if (entity.type === 'users') {
+      const user = entity.name!;
+      const request = scramAlterations(user, toSet, toDelete);
+      return withClient(args, async (client) => {
+        await alterUserScramCredentials(client, user, request);
+        out.line(`Completed updating config for user ${user}.`);
+        return 0;
+      });
+    }
+    const resource: ResourceEntity = { type: entity.type, name: entity.name };
+    return withClient(args, (client) => alter(client, resource, toSet, toDelete, out));
   },
 };
 
@@ -184,7 +221,11 @@ function parseEntity(args: ParsedArgs, action: 'describe' | 'alter'): Entity {
   const types: string[] = [...args.values('entity-type')];
   const names: string[] = [...args.values('entity-name')];
   const shorthand =
-    args.has('topic') || args.has('broker') || args.has('broker-defaults') || args.has('group');
+    args.has('topic') ||
+    args.has('broker') ||
+    args.has('broker-defaults') ||
+    args.has('group') ||
+    args.has('user');
   if (shorthand && (types.length > 0 || names.length > 0 || args.has('entity-default'))) {
     throw new UsageError(
       '--entity-{type,name,default} should not be used in conjunction with specific entity flags',
@@ -202,6 +243,10 @@ function parseEntity(args: ParsedArgs, action: 'describe' | 'alter'): Entity {
     types.push('groups');
     names.push(args.value('group')!);
   }
+  if (args.has('user')) {
+    types.push('users');
+    names.push(args.value('user')!);
+  }
   if (args.has('broker-defaults')) types.push('brokers');
   const isDefault = args.has('entity-default') || args.has('broker-defaults');
   if (types.length === 0) throw new UsageError('At least one entity type must be specified');
@@ -215,7 +260,7 @@ function parseEntity(args: ParsedArgs, action: 'describe' | 'alter'): Entity {
   }
   if (!isEntityType(type)) {
     throw new UsageError(
-      `Entity type ${type} is not supported by samsa configs yet: use topics, brokers or groups`,
+      `Entity type ${type} is not supported by samsa configs yet: use topics, brokers, groups or users`,
     );
   }
   if (names.length > 1) throw new UsageError('Only one --entity-name may be given');
@@ -239,6 +284,11 @@ function parseEntity(args: ParsedArgs, action: 'describe' | 'alter'): Entity {
     if (action === 'alter' && (name === undefined || name === '')) {
       throw new UsageError('An entity name must be specified with --alter of groups');
     }
+  }
+  // Kafka: a user's default entity (and an empty name) is the default quota entity; --alter
+  // refuses it once the configs are known (scramAlterations).
+  if (type === 'users' && action === 'describe' && (isDefault || name === '')) {
+    refuseDefaultUser('describe');
   }
   if (action === 'alter' && name === undefined && !isDefault) {
     throw new UsageError(
@@ -266,6 +316,15 @@ export function parseAddConfig(text: string): { name: string; value: string }[] 
     }
   }
   entries.push(current);
+  if (depth > 0) {
+    // Kafka would split such a value at its commas and then fail on a fragment; name the key
+    // instead (and never echo the value: it may be a password).
+    const eq = current.indexOf('=');
+    const key = (eq === -1 ? current : current.slice(0, eq)).trim();
+    throw new UsageError(
+      `Invalid entity config: the "[" in the value of ${key} has no matching "]"`,
+    );
+  }
   return entries.map((entry) => {
     // Exactly one "=" outside brackets separates key and value.
     let eq = -1;
@@ -318,30 +377,35 @@ function configsToAdd(args: ParsedArgs): { name: string; value: string }[] {
   return [...out].map(([name, value]) => ({ name, value }));
 }
 
-const RESOURCE_TYPES: Readonly<Record<EntityType, number>> = {
+/** A config resource: a topic, broker (or the broker default) or group. */
+interface ResourceEntity extends Entity {
+  type: ResourceEntityType;
+}
+
+const RESOURCE_TYPES: Readonly<Record<ResourceEntityType, number>> = {
   topics: RESOURCE_TOPIC,
   brokers: RESOURCE_BROKER,
   groups: RESOURCE_GROUP,
 };
 
-function resourceOf(entity: Entity, name: string): { type: number; name: string } {
+function resourceOf(entity: ResourceEntity, name: string): { type: number; name: string } {
   return { type: RESOURCE_TYPES[entity.type], name };
 }
 
 /** The broker default ("" with --entity-default): brokers are the only type that has one. */
-function isBrokerDefault(entity: Entity, name: string): boolean {
+function isBrokerDefault(entity: ResourceEntity, name: string): boolean {
   return entity.type === 'brokers' && name === '';
 }
 
 /** The source of configs set on the entity itself (what --describe shows without --all). */
-function dynamicSource(entity: Entity, name: string): string {
+function dynamicSource(entity: ResourceEntity, name: string): string {
   if (entity.type === 'topics') return 'DYNAMIC_TOPIC_CONFIG';
   if (entity.type === 'groups') return 'DYNAMIC_GROUP_CONFIG';
   return name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG';
 }
 
 /** The entities --describe covers when no name was given, as Kafka's ConfigCommand lists them. */
-async function allEntities(client: KafkaClient, type: EntityType): Promise<string[]> {
+async function allEntities(client: KafkaClient, type: ResourceEntityType): Promise<string[]> {
   if (type === 'topics') return matchTopics(await client.metadata(null), undefined, false);
   if (type === 'groups') return (await listGroups(client)).map((g) => g.groupId);
   return [...[...client.brokers.keys()].sort((a, b) => a - b).map(String), ''];
@@ -349,7 +413,7 @@ async function allEntities(client: KafkaClient, type: EntityType): Promise<strin
 
 async function describe(
   client: KafkaClient,
-  entity: Entity,
+  entity: ResourceEntity,
   all: boolean,
   json: boolean,
   out: Output,
@@ -399,7 +463,7 @@ async function describe(
 
 async function alter(
   client: KafkaClient,
-  entity: Entity,
+  entity: ResourceEntity,
   toSet: { name: string; value: string }[],
   toDelete: string[],
   out: Output,
