@@ -44,13 +44,13 @@ async function producePartition(
   ctx: RequestContext<BrokerServices>,
   request: ProduceRequest,
   topic: string,
+  writable: boolean,
   index: number,
   records: Buffer | null,
 ): Promise<ProduceResponsePartitionProduceResponse> {
   const response = partitionResponse(index);
   try {
-    if (!authorizeTopic(ctx, AclOperation.WRITE, topic))
-      throw new KafkaError('TOPIC_AUTHORIZATION_FAILED');
+    if (!writable) throw new KafkaError('TOPIC_AUTHORIZATION_FAILED');
     if (ctx.services.metadata.topic(topic)?.internal === true) {
       // Only the coordinators write their topics (Kafka's ReplicaManager, internalTopicsAllowed).
       throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${topic}`);
@@ -116,19 +116,23 @@ export const produceHandler = defineHandler({
       return failEvery(request, new KafkaError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED'));
     const validAcks = request.acks === -1 || request.acks === 0 || request.acks === 1;
     const responses = await Promise.all(
-      request.topicData.map(async (topic) => ({
-        name: topic.name,
-        partitionResponses: await Promise.all(
-          topic.partitionData.map((p) =>
-            validAcks
-              ? producePartition(ctx, request, topic.name, p.index, p.records)
-              : Promise.resolve({
-                  ...partitionResponse(p.index),
-                  errorCode: new KafkaError('INVALID_REQUIRED_ACKS').errorCode,
-                }),
+      request.topicData.map(async (topic) => {
+        // Checked once per topic, not per partition: the answer is the same for all of them.
+        const writable = authorizeTopic(ctx, AclOperation.WRITE, topic.name);
+        return {
+          name: topic.name,
+          partitionResponses: await Promise.all(
+            topic.partitionData.map((p) =>
+              validAcks
+                ? producePartition(ctx, request, topic.name, writable, p.index, p.records)
+                : Promise.resolve({
+                    ...partitionResponse(p.index),
+                    errorCode: new KafkaError('INVALID_REQUIRED_ACKS').errorCode,
+                  }),
+            ),
           ),
-        ),
-      })),
+        };
+      }),
     );
     if (request.acks === 0) return null;
     return { ...Apis.Produce.response.create(), responses };
